@@ -1,0 +1,1 @@
+namespace Switchyard.Bench; internal static class Placeholder {}

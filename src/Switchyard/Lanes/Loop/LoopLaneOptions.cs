@@ -1,0 +1,6 @@
+namespace Switchyard;
+
+/// <summary>Options of the <see cref="LaneKind.Loop"/> lane.</summary>
+public sealed class LoopLaneOptions : LaneOptions
+{
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every Switchyard test on this machine and ends with a plain "N passed, N failed" line.
+# It installs what the tests need first, so it works on a fresh machine as well as a warm one.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log_dir=${TEST_LOG_DIR:-artifacts/test}
+mkdir -p "$log_dir"
+
+# --- what the tests need -------------------------------------------------------------
+# Python 3 runs the peer scripts that a few bench-runner tests call; everything else is .NET.
+need_apt=()
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "test.sh: missing ${need_apt[*]} and not root to install it" >&2
+  fi
+fi
+
+# --- the tests ----------------------------------------------------------------------
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NO_COLOR=1
+dotnet build Switchyard.slnx -c Release -nologo -v q 2>&1 | tee "$log_dir/build.log"
+build_rc=${PIPESTATUS[0]}
+if [ "$build_rc" -ne 0 ]; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test Switchyard.slnx -c Release --no-build -nologo \
+  --logger trx --results-directory "$log_dir" \
+  --blame-hang-timeout 10m 2>&1 | tee "$log_dir/test.log"
+rc=${PIPESTATUS[0]}
+
+awk '/^ *(Passed|Failed)! +- /{gsub(",","");for(i=1;i<=NF;i++){if($i=="Passed:")p+=$(i+1);if($i=="Failed:")f+=$(i+1);if($i=="Skipped:")s+=$(i+1)}}
+     END{if(p+f==0){f=1}; printf "%d passed, %d failed, %d skipped\n",p,f,s}' "$log_dir/test.log"
+exit "$rc"
