@@ -1,1 +1,1 @@
-return 0;
+return await Switchyard.Cli.YardCli.RunAsync(args);

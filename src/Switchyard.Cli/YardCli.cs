@@ -1,0 +1,31 @@
+using System.CommandLine;
+
+namespace Switchyard.Cli;
+
+/// <summary>
+/// The <c>yard</c> command tree. Each command lives in <c>Commands/</c> as a static <c>Create()</c>
+/// and writes through the invocation's writers, so tests run it in-process with captured output.
+/// </summary>
+internal static class YardCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "Switchyard runs large amounts of work with the concurrency model each piece needs: " +
+            "async for I/O, threads for CPU, processes for isolation, a durable queue for work that must not be lost.");
+        // One line per command; keep them in the order `yard --help` should show them.
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null,
+        CancellationToken cancellationToken = default)
+    {
+        var configuration = new InvocationConfiguration
+        {
+            Output = output ?? Console.Out,
+            Error = error ?? Console.Error,
+        };
+        return Build().Parse(args).InvokeAsync(configuration, cancellationToken);
+    }
+}
