@@ -1,1 +1,0 @@
-namespace Switchyard.Bench; internal static class Placeholder {}
