@@ -1,4 +1,5 @@
 using Switchyard.Diagnostics;
+using Switchyard.Map;
 
 namespace Switchyard;
 
@@ -114,6 +115,15 @@ public abstract class Lane : IAsyncDisposable
     /// <summary>Runs synchronous work; by default as async work that completes at once, on the lane's threads.</summary>
     private protected virtual Task<T> ExecuteSync<T>(Func<CancellationToken, T> work, Ticket ticket) =>
         ExecuteAsync(ct => new ValueTask<T>(work(ct)), ticket);
+
+    /// <summary>
+    /// Runs one chunk of a map on this lane. The default runs the items one after another as a single
+    /// work item; a lane that runs work elsewhere (the Process lane) overrides this to ship the items.
+    /// </summary>
+    internal virtual Task RunChunkAsync<TIn, TOut>(MapChunk<TIn, TOut> chunk, CancellationToken cancellationToken) =>
+        chunk.Body.IsPlainSync
+            ? RunAsync(ct => chunk.Process(ct), cancellationToken)
+            : RunAsync(ct => chunk.ProcessAsync(ct), cancellationToken);
 
     /// <summary>Stops the lane's own threads once everything has drained.</summary>
     private protected virtual ValueTask StopAsync() => ValueTask.CompletedTask;
