@@ -4,7 +4,7 @@ namespace Switchyard.Tests.Pipelines;
 /// An instrumented source for pipeline tests: counts the items pulled, notes whether it was disposed, and, at
 /// every pull, records how far it is ahead of a consumer count the test gives (the pipeline's items in memory).
 /// </summary>
-internal sealed class CountingSource(long count = long.MaxValue, Func<long>? consumed = null, long? failAt = null) : IEnumerable<long>
+internal sealed class CountingSource(long count = long.MaxValue, Func<long>? consumed = null) : IEnumerable<long>
 {
     private long _pulled, _maxAhead;
     private int _disposed;
@@ -22,8 +22,6 @@ internal sealed class CountingSource(long count = long.MaxValue, Func<long>? con
         {
             for (long i = 0; i < count; i++)
             {
-                if (i == failAt)
-                    throw new InvalidOperationException($"source broke at {i}");
                 var pulled = Interlocked.Increment(ref _pulled);
                 if (consumed is not null)
                 {
