@@ -12,7 +12,7 @@ public class PipelineFaultTests
         await using var loop = Lane.Loop();
         var boom = new InvalidOperationException("boom");
         var cStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        int cBodies = 0, cCancelled = 0;
+        int bSeen = 0, cBodies = 0, cCancelled = 0;
         long consumed = 0;
         var source = new CountingSource();
 
@@ -20,7 +20,8 @@ public class PipelineFaultTests
             .Then(io, x => x, new StageOptions { Name = "a", Concurrency = 2 })
             .Then(cpu, async (x, ct) =>
             {
-                if (x == 3)
+                // b has one worker; a has two, so items may reach b in any order: count, do not match values.
+                if (++bSeen == 4)
                 {
                     await cStarted.Task.WaitAsync(ct);
                     throw boom;
