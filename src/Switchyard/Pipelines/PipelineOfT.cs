@@ -11,7 +11,8 @@ namespace Switchyard;
 /// <remarks>
 /// <para>Each stage has <see cref="StageOptions.Concurrency"/> workers that take items from its input channel,
 /// run the body on the stage's lane, and write the result into the next stage's channel. Items leave a stage
-/// in the order they finish; a stage with one worker keeps their order.</para>
+/// in the order they finish (a stage with one worker keeps their order), or in the order they came with
+/// <see cref="StageOptions.Ordered"/>.</para>
 /// <para><b>Memory bound.</b> A full channel makes its writers wait, so a slow stage holds back everything
 /// before it. Items pulled from the source and not yet consumed by the sink never exceed
 /// <c>1 + Σ (Capacity + Concurrency)</c> over every stage and the sink: at most one item in the source's hand,
@@ -76,6 +77,8 @@ public sealed class Pipeline<T>
     {
         ArgumentNullException.ThrowIfNull(sink);
         var spec = StageSpec.Resolve(options, SinkName, _stages);
+        if (spec.Ordered)
+            throw new ArgumentException("StageOptions.Ordered applies to steps only: the sink hands nothing on.", nameof(options));
         Func<T, CancellationToken, ValueTask> consume = lane is null
             ? sink
             : (item, token) => new ValueTask(lane.RunAsync(ct => sink(item, ct), token));
@@ -99,9 +102,23 @@ public sealed class Pipeline<T>
         {
             var input = upstream(context, spec.Capacity);
             var output = PipelineChannel.Create<TOut>(capacity);
-            context.StartWorkers(context.AddStage(spec, lane), input,
-                async (item, token) => await output.Writer.WriteAsync(await run(item, token).ConfigureAwait(false), token).ConfigureAwait(false),
-                whenAllEnded: () => output.Writer.TryComplete());
+            var stage = context.AddStage(spec, lane);
+            void Complete() => output.Writer.TryComplete();
+            if (!spec.Ordered)
+            {
+                context.StartWorkers(stage, input,
+                    async (item, token) => await output.Writer.WriteAsync(await run(item, token).ConfigureAwait(false), token).ConfigureAwait(false),
+                    Complete);
+                return output.Reader;
+            }
+            var handoff = new OrderedHandoff<T>(input);
+            context.StartWorkers(stage, handoff, async (entry, token) =>
+            {
+                var result = await run(entry.Item, token).ConfigureAwait(false);
+                await handoff.WaitTurnAsync(entry.Sequence, token).ConfigureAwait(false);
+                await output.Writer.WriteAsync(result, token).ConfigureAwait(false);
+                handoff.Pass(entry.Sequence);
+            }, Complete);
             return output.Reader;
         });
     }

@@ -18,4 +18,12 @@ public sealed class StageOptions
     /// Default (<see langword="null"/>): twice <see cref="Concurrency"/>, enough to keep every worker busy.
     /// </summary>
     public int? Capacity { get; init; }
+
+    /// <summary>
+    /// Whether the stage hands items on in the order it took them. Default: <see langword="false"/> (in the order
+    /// they finish, which with one worker is the same). When set, a worker that finishes early keeps its result
+    /// until the items before it have gone on: order costs waiting, not memory. Not allowed on the sink,
+    /// which hands nothing on.
+    /// </summary>
+    public bool Ordered { get; init; }
 }

@@ -1,7 +1,7 @@
 namespace Switchyard;
 
 /// <summary>A stage's <see cref="StageOptions"/> checked and with every default filled in.</summary>
-internal sealed record StageSpec(string Name, int Concurrency, int Capacity)
+internal sealed record StageSpec(string Name, int Concurrency, int Capacity, bool Ordered = false)
 {
     /// <summary>The source's stage name; no step or sink may take it.</summary>
     public const string SourceName = "source";
@@ -30,6 +30,6 @@ internal sealed record StageSpec(string Name, int Concurrency, int Capacity)
         if (capacity < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.Capacity,
                 $"StageOptions.Capacity of stage '{name}' must be at least 1.");
-        return new StageSpec(name, options.Concurrency, capacity);
+        return new StageSpec(name, options.Concurrency, capacity, options.Ordered);
     }
 }

@@ -1,6 +1,12 @@
 namespace Switchyard;
 
 /// <summary>A point-in-time snapshot of one pipeline stage's counters.</summary>
+/// <remarks>
+/// Counters are read without a lock, so a live snapshot is approximate: for an instant while an item is handed
+/// on it may show both in one stage's <see cref="InFlight"/> and the next one's <see cref="Queued"/>. Once the
+/// run has ended, <c>Received = InFlight + Completed + Failed + Cancelled</c> holds for every stage but the source
+/// (whose failed pull holds no item), and <see cref="InFlight"/> is 0.
+/// </remarks>
 /// <param name="Stage">The stage's name (<c>source</c> for the source).</param>
 /// <param name="Lane">The name of the lane its bodies run on; <see langword="null"/> for the source and a sink without a lane.</param>
 /// <param name="LaneKind">The kind of that lane; <see langword="null"/> when there is no lane.</param>
