@@ -43,7 +43,7 @@ public sealed class Pipeline<T>
     {
         ArgumentNullException.ThrowIfNull(lane);
         ArgumentNullException.ThrowIfNull(body);
-        return Then(lane, (item, token) => lane.RunAsync<TOut>(_ => body(item), token), options);
+        return Then(lane, (item, token) => lane.RunItemAsync(body, item, token), options);
     }
 
     /// <summary>Adds a stage whose asynchronous <paramref name="body"/> runs on <paramref name="lane"/> and receives the run's token.</summary>
@@ -52,7 +52,7 @@ public sealed class Pipeline<T>
     {
         ArgumentNullException.ThrowIfNull(lane);
         ArgumentNullException.ThrowIfNull(body);
-        return Then(lane, (item, token) => lane.RunAsync(ct => body(item, ct), token), options);
+        return Then(lane, (item, token) => lane.RunItemAsync(body, item, token), options);
     }
 
     /// <summary>
