@@ -18,7 +18,8 @@ public sealed class MapOptions
     /// How many input items may be pulled ahead of the consumer: read from the source but not yet
     /// yielded (running, waiting for a slot, or finished and waiting for their turn). Input is read
     /// lazily through this window, so an endless source is fine. Default: null, meaning the lane's own
-    /// default (twice its parallelism, between 2 and 4096; 4096 for an unbounded Io lane; 1024 for a Loop lane).
+    /// default number of chunks (twice its parallelism, between 2 and 4096; 4096 for an unbounded Io lane;
+    /// 1024 for a Loop lane) times <see cref="ChunkSize"/>. A chunk never exceeds the window.
     /// </summary>
     public int? Window { get; init; }
 
@@ -52,7 +53,7 @@ public sealed class MapOptions
     /// <summary>Checks every field, naming the field and the rule, and returns the window to use on <paramref name="lane"/>.</summary>
     internal int ResolveWindow(Lane lane)
     {
-        var window = Window ?? lane.DefaultWindow;
+        var window = Window ?? (int)Math.Min(int.MaxValue, (long)lane.DefaultWindow * Math.Max(1, ChunkSize));
         if (window < 1) throw Invalid($"MapOptions.Window must be at least 1 (was {window}).");
         if (ChunkSize < 1) throw Invalid($"MapOptions.ChunkSize must be at least 1 (was {ChunkSize}).");
         if (ItemTimeout is { } t && t <= TimeSpan.Zero) throw Invalid($"MapOptions.ItemTimeout must be positive (was {t}).");
