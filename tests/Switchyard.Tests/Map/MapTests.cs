@@ -87,9 +87,12 @@ public class MapTests
     {
         await using var lane = Lane.Io();
         var siblingsCancelled = 0;
+        var siblingsStarted = 0;
+        var windowFull = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var failure = await Assert.ThrowsAsync<InvalidDataException>(() => lane.MapAsync(Enumerable.Range(0, 100), async (i, ct) =>
         {
-            if (i == 3) { await Task.Yield(); throw new InvalidDataException("row 3 is bad"); }
+            if (i == 3) { await windowFull.Task; throw new InvalidDataException("row 3 is bad"); }
+            if (Interlocked.Increment(ref siblingsStarted) == 19) windowFull.SetResult();
             try { await Task.Delay(Timeout.Infinite, ct); }
             catch (OperationCanceledException) { Interlocked.Increment(ref siblingsCancelled); throw; }
             return i;

@@ -49,26 +49,31 @@ public class StreamTests
         var source = new CountingSource();
         using var cts = new CancellationTokenSource();
         var cancelledInFlight = 0;
+        var startedWaiting = 0;
         var taken = 0;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
             await foreach (var v in lane.Stream(source, async (i, ct) =>
             {
                 if (i < 5) return i;
+                Interlocked.Increment(ref startedWaiting);
                 try { await Task.Delay(Timeout.Infinite, ct); }
                 catch (OperationCanceledException) { Interlocked.Increment(ref cancelledInFlight); throw; }
                 return i;
             }, new MapOptions { Window = 30 }, cts.Token))
             {
                 source.Consumed();
-                if (++taken == 5) cts.Cancel();
+                if (++taken < 5) continue;
+                await Signal.Until(() => Volatile.Read(ref startedWaiting) >= 25); // the window is full and waiting
+                cts.Cancel();
             }
         }).Within();
 
         var pulledAtCancel = source.Pulled;
         Assert.Equal(5, taken);
-        Assert.InRange(pulledAtCancel, 30, 35);
-        Assert.Equal(pulledAtCancel - 5, cancelledInFlight);
+        Assert.InRange(pulledAtCancel, 30, 5 + 30); // never more than the window ahead of what was taken
+        Assert.InRange(startedWaiting, 25, pulledAtCancel - 5);
+        Assert.Equal(startedWaiting, cancelledInFlight); // every item in flight saw its token fire
         Assert.Equal(0, lane.Statistics().InFlight);
         Assert.Equal(pulledAtCancel, source.Pulled); // nothing is read after the end
     }

@@ -12,6 +12,8 @@ namespace Switchyard;
 /// </summary>
 internal sealed class IoLane : Lane
 {
+    // Never disposed: an item gives its slot back after its ticket, so the lane may already be drained
+    // then; and a SemaphoreSlim holds nothing to free unless its wait handle is used, which it is not.
     private readonly SemaphoreSlim? _slots;
     private readonly RateLimiter? _rate;
     private readonly int _limit;
@@ -86,11 +88,5 @@ internal sealed class IoLane : Lane
             if (holdsSlot) _slots!.Release();
             lease?.Dispose();
         }
-    }
-
-    private protected override ValueTask StopAsync()
-    {
-        _slots?.Dispose();
-        return ValueTask.CompletedTask;
     }
 }
