@@ -16,6 +16,8 @@ namespace Switchyard;
 /// <item><term><c>switchyard.lane.item.duration</c></term><description>Histogram, <c>s</c>: time from start to end of each item, by outcome.</description></item>
 /// <item><term><c>switchyard.lane.in_flight</c></term><description>UpDownCounter, <c>{item}</c>: items running now.</description></item>
 /// <item><term><c>switchyard.lane.queued</c></term><description>UpDownCounter, <c>{item}</c>: items accepted and waiting to start.</description></item>
+/// <item><term><c>switchyard.lane.stalls</c></term><description>Counter, <c>{stall}</c>: items that blocked an Io or Loop lane's thread past its stall threshold.</description></item>
+/// <item><term><c>switchyard.threadpool.starvations</c></term><description>Counter, <c>{event}</c>: times the <see cref="ThreadPoolWatchdog"/> saw queued work wait past its threshold.</description></item>
 /// <item><term><c>switchyard.pipeline.stage.items</c></term><description>Counter, <c>{item}</c>: items a pipeline stage finished (tag <c>switchyard.stage</c>).</description></item>
 /// </list>
 /// Activities: <c>switchyard.scope</c> (one per scope), <c>switchyard.map</c> (one per map or stream run),
@@ -39,6 +41,12 @@ public static class SwitchyardDiagnostics
     /// <summary>UpDownCounter: items waiting to start, tagged by lane and kind.</summary>
     public const string LaneQueued = "switchyard.lane.queued";
 
+    /// <summary>Counter: items that blocked an Io or Loop lane's thread past the stall threshold, tagged by lane and kind.</summary>
+    public const string LaneStalls = "switchyard.lane.stalls";
+
+    /// <summary>Counter: times queued thread-pool work waited past the watchdog's threshold.</summary>
+    public const string ThreadPoolStarvations = "switchyard.threadpool.starvations";
+
     /// <summary>Counter: items a pipeline stage finished, tagged by stage and outcome.</summary>
     public const string StageItems = "switchyard.pipeline.stage.items";
 
@@ -49,5 +57,7 @@ public static class SwitchyardDiagnostics
     internal static readonly Histogram<double> DurationHistogram = Meter.CreateHistogram<double>(LaneItemDuration, "s", "Time from the start to the end of an item.");
     internal static readonly UpDownCounter<long> InFlightCounter = Meter.CreateUpDownCounter<long>(LaneInFlight, "{item}", "Items running now.");
     internal static readonly UpDownCounter<long> QueuedCounter = Meter.CreateUpDownCounter<long>(LaneQueued, "{item}", "Items waiting to start.");
+    internal static readonly Counter<long> StallsCounter = Meter.CreateCounter<long>(LaneStalls, "{stall}", "Items that blocked an Io or Loop lane's thread.");
+    internal static readonly Counter<long> StarvationsCounter = Meter.CreateCounter<long>(ThreadPoolStarvations, "{event}", "Times queued thread-pool work waited past the threshold.");
     internal static readonly Counter<long> StageItemsCounter = Meter.CreateCounter<long>(StageItems, "{item}", "Items a pipeline stage finished.");
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Switchyard.Diagnostics;
 using Switchyard.Map;
 
@@ -20,6 +21,7 @@ public abstract class Lane : IAsyncDisposable
     private readonly LaneShutdown _shutdownMode;
     private long _outstanding;
     private int _closed;
+    private readonly long _stallTicks; // Stopwatch ticks; 0 = off
 
     private protected Lane(LaneOptions options, LaneKind kind)
     {
@@ -29,6 +31,36 @@ public abstract class Lane : IAsyncDisposable
         _shutdownMode = options.Shutdown;
         Time = options.TimeProvider ?? throw new ArgumentException("TimeProvider must not be null.", nameof(options));
         Counters = new LaneCounters(Name, kind, Time);
+        Logger = options.Logger;
+        if (options.StallThreshold is { } threshold)
+        {
+            if (threshold <= TimeSpan.Zero) throw new ArgumentException($"LaneOptions.StallThreshold must be positive or null (was {threshold}).", nameof(options));
+            _stallTicks = (long)(threshold.TotalSeconds * Stopwatch.Frequency);
+        }
+    }
+
+    /// <summary>
+    /// Raised when an item blocks the thread of an Io or Loop lane past <see cref="LaneOptions.StallThreshold"/>.
+    /// Raised on the blocked thread, after the block; keep handlers short.
+    /// </summary>
+    public event EventHandler<LaneStallEventArgs>? Stalled;
+
+    private protected Microsoft.Extensions.Logging.ILogger? Logger { get; }
+
+    /// <summary>The stall threshold in <see cref="Stopwatch"/> ticks, 0 when detection is off.</summary>
+    private protected long StallTicks => _stallTicks;
+
+    /// <summary>Whether this lane times the synchronous start of each item (the Io lane does).</summary>
+    private protected virtual bool TimesSynchronousStart => false;
+
+    /// <summary>Reports that <paramref name="work"/> held the lane's thread for <paramref name="blocked"/>.</summary>
+    private protected void ReportStall(string work, TimeSpan blocked)
+    {
+        Counters.Stalled();
+        var stall = new LaneStallEventArgs(Name, work, blocked);
+        if (Logger is not null) Log.Stall(Logger, Name, work, blocked.TotalMilliseconds);
+        try { Stalled?.Invoke(this, stall); }
+        catch (Exception e) when (e is not OutOfMemoryException) { if (Logger is not null) Log.StallHandlerFailed(Logger, e, Name); }
     }
 
     /// <summary>Creates an <see cref="LaneKind.Io"/> lane: async work, bounded concurrency (default 1024), optional rate limit.</summary>
@@ -36,6 +68,12 @@ public abstract class Lane : IAsyncDisposable
 
     /// <summary>Creates a <see cref="LaneKind.Cpu"/> lane: work in parallel on dedicated threads (default one per core).</summary>
     public static Lane Cpu(CpuLaneOptions? options = null) => new CpuLane(options ?? new CpuLaneOptions());
+
+    /// <summary>
+    /// Creates an <see cref="LaneKind.Auto"/> lane: it measures the first items (CPU time against the time they could
+    /// run), routes the work to a Cpu or an Io lane, sizes the concurrency and keeps adapting it.
+    /// </summary>
+    public static Lane Auto(AutoLaneOptions? options = null) => new AutoLane(options ?? new AutoLaneOptions());
 
     /// <summary>Creates a <see cref="LaneKind.Loop"/> lane: one thread whose synchronization context brings every continuation back to it.</summary>
     public static Lane Loop(LoopLaneOptions? options = null) => new LoopLane(options ?? new LoopLaneOptions());
@@ -72,7 +110,7 @@ public abstract class Lane : IAsyncDisposable
     public Task RunAsync(Func<CancellationToken, ValueTask> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return ExecuteAsync(new VoidWork(work).RunAsync, Admit(cancellationToken));
+        return ExecuteVoidAsync(work, Admit(cancellationToken));
     }
 
     /// <summary>
@@ -87,7 +125,10 @@ public abstract class Lane : IAsyncDisposable
     }
 
     /// <summary>A snapshot of the lane's counters.</summary>
-    public LaneStatistics Statistics() => Counters.Snapshot(Name, Kind);
+    public LaneStatistics Statistics() => Decorate(Counters.Snapshot(Name, Kind) with { Limit = Parallelism });
+
+    /// <summary>Adds what only this kind of lane knows to a statistics snapshot.</summary>
+    private protected virtual LaneStatistics Decorate(LaneStatistics statistics) => statistics;
 
     /// <summary>
     /// Refuses new work, then drains or cancels (by <see cref="LaneOptions.Shutdown"/>) what was accepted,
@@ -111,6 +152,10 @@ public abstract class Lane : IAsyncDisposable
 
     /// <summary>Starts (or queues) one admitted item. The implementation must end by calling <see cref="InvokeAsync"/> or <see cref="Abandon"/>.</summary>
     private protected abstract Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> work, Ticket ticket);
+
+    /// <summary>Starts work with no result; by default as work whose result is ignored (see <see cref="VoidWork"/>).</summary>
+    private protected virtual Task ExecuteVoidAsync(Func<CancellationToken, ValueTask> work, Ticket ticket) =>
+        ExecuteAsync(new VoidWork(work).RunAsync, ticket);
 
     /// <summary>Runs synchronous work; by default as async work that completes at once, on the lane's threads.</summary>
     private protected virtual Task<T> ExecuteSync<T>(Func<CancellationToken, T> work, Ticket ticket) =>
@@ -139,30 +184,93 @@ public abstract class Lane : IAsyncDisposable
     /// <summary>Stops the lane's own threads once everything has drained.</summary>
     private protected virtual ValueTask StopAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Runs an item that has left the queue, counting it and releasing its ticket at the end.</summary>
-    private protected async Task<T> InvokeAsync<T>(Func<CancellationToken, ValueTask<T>> work, Ticket ticket)
+    /// <summary>
+    /// Runs an item that has left the queue, counting it and releasing its ticket at the end. The synchronous
+    /// start is plain code; only what is still pending goes through a small async method that holds the
+    /// item's task, its linked token source and its start time: the lane's whole cost per waiting item.
+    /// </summary>
+    private protected Task<T> InvokeAsync<T>(Func<CancellationToken, ValueTask<T>> work, Ticket ticket)
     {
         var startedAt = Counters.Started();
+        Task<T> pending;
         try
         {
-            var result = await work(ticket.Token).ConfigureAwait(false);
-            Counters.Ended(ItemOutcome.Completed, startedAt);
+            var begun = StallClockStart();
+            pending = work(ticket.Token).AsTask();
+            StallClockStop(begun, work);
+        }
+        catch (Exception e)
+        {
+            pending = Task.FromException<T>(e);
+        }
+        return AwaitAsync(pending, ticket.Linked, startedAt);
+    }
+
+    /// <summary>The same as <see cref="InvokeAsync{T}"/> for work with no result.</summary>
+    private protected Task InvokeVoidAsync(Func<CancellationToken, ValueTask> work, Ticket ticket)
+    {
+        var startedAt = Counters.Started();
+        Task pending;
+        try
+        {
+            var begun = StallClockStart();
+            pending = work(ticket.Token).AsTask();
+            StallClockStop(begun, work);
+        }
+        catch (Exception e)
+        {
+            pending = Task.FromException(e);
+        }
+        return AwaitVoidAsync(pending, ticket.Linked, startedAt);
+    }
+
+    private async Task<T> AwaitAsync<T>(Task<T> pending, CancellationTokenSource? linked, long startedAt)
+    {
+        try
+        {
+            var result = await pending.ConfigureAwait(false);
+            Ended(null, linked, startedAt);
             return result;
         }
-        catch (OperationCanceledException) when (ticket.Token.IsCancellationRequested)
+        catch (Exception e)
         {
-            Counters.Ended(ItemOutcome.Cancelled, startedAt);
+            Ended(e, linked, startedAt);
             throw;
         }
-        catch
+    }
+
+    private async Task AwaitVoidAsync(Task pending, CancellationTokenSource? linked, long startedAt)
+    {
+        try
         {
-            Counters.Ended(ItemOutcome.Failed, startedAt);
+            await pending.ConfigureAwait(false);
+            Ended(null, linked, startedAt);
+        }
+        catch (Exception e)
+        {
+            Ended(e, linked, startedAt);
             throw;
         }
-        finally
-        {
-            Release(ticket);
-        }
+    }
+
+    // An item ends cancelled when its own token fired; any other exception is a failure.
+    private void Ended(Exception? error, CancellationTokenSource? linked, long startedAt)
+    {
+        var outcome = error is null ? ItemOutcome.Completed
+            : error is OperationCanceledException && (linked?.Token ?? _shutdown.Token).IsCancellationRequested ? ItemOutcome.Cancelled
+            : ItemOutcome.Failed;
+        Counters.Ended(outcome, startedAt);
+        Release(linked);
+    }
+
+    // The stall clock times the synchronous start of an item on lanes that time it (the Io lane).
+    private long StallClockStart() => _stallTicks != 0 && TimesSynchronousStart ? Stopwatch.GetTimestamp() : 0;
+
+    private void StallClockStop(long begun, Delegate work)
+    {
+        if (begun == 0) return;
+        var held = Stopwatch.GetTimestamp() - begun;
+        if (held >= _stallTicks) ReportStall(WorkNames.Describe(work), Stopwatch.GetElapsedTime(begun, begun + held));
     }
 
     /// <summary>Queues an item on <paramref name="scheduler"/>: the shared path of every lane that owns threads.</summary>
@@ -181,7 +289,7 @@ public abstract class Lane : IAsyncDisposable
     private protected void Abandon(Ticket ticket, ItemOutcome outcome)
     {
         Counters.EndedWhileQueued(outcome);
-        Release(ticket);
+        Release(ticket.Linked);
     }
 
     private Ticket Admit(CancellationToken cancellationToken)
@@ -189,7 +297,7 @@ public abstract class Lane : IAsyncDisposable
         Interlocked.Increment(ref _outstanding);
         if (Volatile.Read(ref _closed) != 0)
         {
-            Release(default);
+            Release(null);
             throw new ObjectDisposedException(GetType().Name, $"Lane '{Name}' is shut down and accepts no more work.");
         }
         if (!cancellationToken.CanBeCanceled)
@@ -198,15 +306,17 @@ public abstract class Lane : IAsyncDisposable
         return new Ticket(linked, linked.Token);
     }
 
-    private void Release(Ticket ticket)
+    private void Release(CancellationTokenSource? linked)
     {
-        ticket.Linked?.Dispose();
+        linked?.Dispose();
         if (Interlocked.Decrement(ref _outstanding) == 0 && Volatile.Read(ref _closed) != 0)
             _drained.TrySetResult();
     }
 
-    private sealed class QueuedItem<T>(Lane lane, Func<CancellationToken, ValueTask<T>> work, Ticket ticket)
+    private sealed class QueuedItem<T>(Lane lane, Func<CancellationToken, ValueTask<T>> work, Ticket ticket) : IDescribedWork
     {
+        public string Describe() => WorkNames.Describe(work);
+
         public Task<T> Start()
         {
             if (ticket.Token.IsCancellationRequested)

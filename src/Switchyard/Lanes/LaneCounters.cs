@@ -62,6 +62,11 @@ internal sealed class LaneCounters
             SwitchyardDiagnostics.ItemsCounter.Add(1, _laneTag, _kindTag, new("switchyard.outcome", outcome.Tag()));
     }
 
+    public void Stalled()
+    {
+        if (SwitchyardDiagnostics.StallsCounter.Enabled) SwitchyardDiagnostics.StallsCounter.Add(1, _laneTag, _kindTag);
+    }
+
     private void Count(ItemOutcome outcome)
     {
         switch (outcome)

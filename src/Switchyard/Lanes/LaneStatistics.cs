@@ -11,6 +11,12 @@ namespace Switchyard;
 public readonly record struct LaneStatistics(
     string Lane, LaneKind Kind, long Queued, long InFlight, long Completed, long Failed, long Cancelled)
 {
+    /// <summary>The lane's concurrency now: its limit, worker count, 1 for a loop, or the Auto lane's adaptive limit.</summary>
+    public int Limit { get; init; }
+
+    /// <summary>For the Auto lane: where it routes the work (Io or Cpu) once it has decided; otherwise null.</summary>
+    public LaneKind? Route { get; init; }
+
     /// <summary>Items that have ended, one way or another.</summary>
     public long Finished => Completed + Failed + Cancelled;
 }

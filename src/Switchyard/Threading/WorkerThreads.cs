@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Switchyard.Threading;
 
@@ -13,14 +14,20 @@ internal sealed class WorkerThreads : TaskScheduler, IDisposable
     private readonly BlockingCollection<object> _queue = new(new ConcurrentQueue<object>());
     private readonly Thread[] _threads;
     private readonly SynchronizationContext? _context;
+    private readonly long _slowTicks;
+    private readonly Action<object, TimeSpan>? _onSlow;
 
     /// <param name="name">Prefix of the threads' names.</param>
     /// <param name="count">How many threads.</param>
     /// <param name="context">If set, installed on every thread, so awaits inside work come back to these threads.</param>
-    public WorkerThreads(string name, int count, SynchronizationContext? context = null)
+    /// <param name="slowTicks">With <paramref name="onSlow"/>: a run longer than this many Stopwatch ticks is reported.</param>
+    /// <param name="onSlow">Told of every task or callback that held its thread past <paramref name="slowTicks"/>.</param>
+    public WorkerThreads(string name, int count, SynchronizationContext? context = null, long slowTicks = 0, Action<object, TimeSpan>? onSlow = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         _context = context;
+        _slowTicks = slowTicks;
+        _onSlow = slowTicks > 0 ? onSlow : null;
         _threads = new Thread[count];
         for (var i = 0; i < count; i++)
         {
@@ -53,8 +60,11 @@ internal sealed class WorkerThreads : TaskScheduler, IDisposable
         if (_context is not null) SynchronizationContext.SetSynchronizationContext(_context);
         foreach (var item in _queue.GetConsumingEnumerable())
         {
+            var begun = _onSlow is null ? 0 : Stopwatch.GetTimestamp();
             if (item is Task task) TryExecuteTask(task);
             else ((Posted)item).Run();
+            if (_onSlow is not null && Stopwatch.GetTimestamp() - begun >= _slowTicks)
+                _onSlow(item is Task t ? t.AsyncState ?? t : ((Posted)item).State ?? ((Posted)item).Callback, Stopwatch.GetElapsedTime(begun));
         }
     }
 

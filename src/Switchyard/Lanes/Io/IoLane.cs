@@ -28,6 +28,8 @@ internal sealed class IoLane : Lane
 
     public override int Parallelism => _limit;
 
+    private protected override bool TimesSynchronousStart => true;
+
     internal override int DefaultWindow => _limit == IoLaneOptions.Unbounded ? 4096 : base.DefaultWindow;
 
     private protected override Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> work, Ticket ticket)
@@ -35,11 +37,31 @@ internal sealed class IoLane : Lane
         // A non-default scheduler (the caller is itself on a Cpu lane) would capture our awaits: hop to the pool.
         if (TaskScheduler.Current != TaskScheduler.Default)
             return Task.Run(() => Start(work, ticket));
-        var context = SynchronizationContext.Current;
-        if (context is null) return Start(work, ticket);
-        SynchronizationContext.SetSynchronizationContext(null);
+        var context = LeaveCallerContext();
         try { return Start(work, ticket); }
-        finally { SynchronizationContext.SetSynchronizationContext(context); }
+        finally { RestoreCallerContext(context); }
+    }
+
+    private protected override Task ExecuteVoidAsync(Func<CancellationToken, ValueTask> work, Ticket ticket)
+    {
+        // Only the ungated path has a void form of its own: it is the one that keeps thousands of items waiting.
+        if (_slots is not null || _rate is not null || TaskScheduler.Current != TaskScheduler.Default)
+            return base.ExecuteVoidAsync(work, ticket);
+        var context = LeaveCallerContext();
+        try { return InvokeVoidAsync(work, ticket); }
+        finally { RestoreCallerContext(context); }
+    }
+
+    private static SynchronizationContext? LeaveCallerContext()
+    {
+        var context = SynchronizationContext.Current;
+        if (context is not null) SynchronizationContext.SetSynchronizationContext(null);
+        return context;
+    }
+
+    private static void RestoreCallerContext(SynchronizationContext? context)
+    {
+        if (context is not null) SynchronizationContext.SetSynchronizationContext(context);
     }
 
     private Task<T> Start<T>(Func<CancellationToken, ValueTask<T>> work, Ticket ticket) =>

@@ -15,7 +15,8 @@ internal sealed class LoopLane : Lane
     public LoopLane(LoopLaneOptions options) : base(options, LaneKind.Loop)
     {
         var context = new LoopSynchronizationContext();
-        _thread = new WorkerThreads($"switchyard-{Name}", 1, context);
+        _thread = new WorkerThreads($"switchyard-{Name}", 1, context, StallTicks,
+            (item, held) => ReportStall(Diagnostics.WorkNames.DescribeObject(item), held));
         context.Attach(_thread);
     }
 

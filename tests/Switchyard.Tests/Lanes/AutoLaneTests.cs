@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging;
+using Switchyard.Testing;
+
+namespace Switchyard.Tests.Lanes;
+
+public class AutoLaneTests
+{
+    /// <summary>Burns CPU on this thread for about <paramref name="ms"/> ms of wall time.</summary>
+    internal static long Spin(int ms)
+    {
+        var until = Environment.TickCount64 + ms;
+        long x = 0;
+        while (Environment.TickCount64 < until) x += x * 31 + 7;
+        return x;
+    }
+
+    [Fact]
+    public async Task Spinning_items_are_routed_to_the_cpu_lane()
+    {
+        await using var lane = Lane.Auto(new AutoLaneOptions { SampleSize = 8 });
+        var results = await lane.MapAsync(Enumerable.Range(0, 40), i => Spin(10) * 0 + i).Within();
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), results);
+        var stats = lane.Statistics();
+        Assert.Equal(LaneKind.Cpu, stats.Route);
+        Assert.InRange(stats.Limit, 1, Environment.ProcessorCount);
+    }
+
+    [Fact]
+    public async Task Waiting_items_are_routed_to_the_io_lane_with_a_wide_limit()
+    {
+        await using var lane = Lane.Auto(new AutoLaneOptions { SampleSize = 8 });
+        await lane.MapAsync(Enumerable.Range(0, 200), async (i, ct) => { await Task.Delay(20, ct); return i; }).Within();
+        var stats = lane.Statistics();
+        Assert.Equal(LaneKind.Io, stats.Route);
+        Assert.True(stats.Limit > Environment.ProcessorCount * 4, $"limit {stats.Limit}");
+    }
+
+    [Fact]
+    public async Task The_decision_is_logged_with_its_reasons()
+    {
+        var log = new ListLogger();
+        await using var lane = Lane.Auto(new AutoLaneOptions { SampleSize = 4, Logger = log, Name = "auto-logged" });
+        await lane.MapAsync(Enumerable.Range(0, 10), async (i, ct) => { await Task.Delay(5, ct); return i; }).Within();
+        var line = Assert.Single(log.Lines, l => l.Contains("routing to", StringComparison.Ordinal));
+        Assert.Contains("Auto lane 'auto-logged'", line);
+        Assert.Contains("Io lane", line);
+        Assert.Contains("utilisation", line);
+    }
+
+    [Fact]
+    public void Bad_options_are_refused_naming_the_field()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Lane.Auto(new AutoLaneOptions { SampleSize = 0 }));
+        Assert.Contains("AutoLaneOptions.SampleSize", error.Message);
+    }
+
+    internal sealed class ListLogger : ILogger
+    {
+        private readonly List<string> _lines = [];
+
+        public IReadOnlyList<string> Lines { get { lock (_lines) return [.. _lines]; } }
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_lines) _lines.Add($"{logLevel}: {formatter(state, exception)}");
+        }
+    }
+}
