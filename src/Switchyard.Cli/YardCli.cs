@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Switchyard.Cli.Commands;
 
 namespace Switchyard.Cli;
 
@@ -14,6 +15,7 @@ internal static class YardCli
             "Switchyard runs large amounts of work with the concurrency model each piece needs: " +
             "async for I/O, threads for CPU, processes for isolation, a durable queue for work that must not be lost.");
         // One line per command; keep them in the order `yard --help` should show them.
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 
