@@ -41,40 +41,21 @@ internal sealed class CpuSuite : IBenchSuite
     private async Task<Measurement[]> BigItemsAsync(BenchContext context, Lane lane, long sumTo, int rounds,
         CancellationToken cancellationToken)
     {
-        var expected = (long)((Int128)sumTo * (sumTo + 1) * (2 * sumTo + 1) / 6); // the product overflows a long
-        var results = new long[BigItems];
-        void Check(string who)
-        {
-            foreach (var result in results)
-                if (result != expected)
-                    throw new InvalidOperationException($"cpu: {who} computed {result}, expected {expected}.");
-            Array.Clear(results);
-        }
-
-        Func<Task> serial = () =>
-        {
-            for (var i = 0; i < BigItems; i++) results[i] = SumOfSquares(sumTo);
-            Check("serial");
-            return Task.CompletedTask;
-        };
-        Func<Task> parallelFor = () =>
-        {
-            Parallel.For(0, BigItems, i => results[i] = SumOfSquares(sumTo));
-            Check("Parallel.For");
-            return Task.CompletedTask;
-        };
+        var closedForm = (long)((Int128)sumTo * (sumTo + 1) * (2 * sumTo + 1) / 6); // the product overflows a long
+        if (SumOfSquares(sumTo) != closedForm)
+            throw new InvalidOperationException($"cpu: sum of squares to {sumTo} is not {closedForm}.");
+        var count = sumTo.ToString("#,0", CultureInfo.InvariantCulture);
+        var work = new CpuWorkload($"sums of squares to {count}", BigItems, _ => SumOfSquares(sumTo));
         Func<Task> laned = async () =>
         {
             var tasks = new Task<long>[BigItems];
             for (var i = 0; i < BigItems; i++) tasks[i] = lane.RunAsync(_ => SumOfSquares(sumTo));
-            var sums = await Task.WhenAll(tasks).ConfigureAwait(false);
-            sums.CopyTo(results, 0);
-            Check("Cpu lane");
+            (await Task.WhenAll(tasks).ConfigureAwait(false)).CopyTo(work.Results, 0);
+            work.Check("Cpu lane");
         };
 
-        var count = sumTo.ToString("#,0", CultureInfo.InvariantCulture);
         context.Note($"cpu: {BigItems} items of sum of squares to {count}, {rounds} round(s) after a warm-up ...");
-        var walls = await Sampler.MedianSecondsAsync(rounds, [serial, parallelFor, laned], cancellationToken)
+        var walls = await Sampler.MedianSecondsAsync(rounds, [work.Serial, work.ParallelFor, laned], cancellationToken)
             .ConfigureAwait(false);
         var (serialWall, forWall, laneWall) = (walls[0], walls[1], walls[2]);
         context.Note($"cpu: serial {serialWall * 1000:0.00} ms, Parallel.For {forWall * 1000:0.00} ms, " +
@@ -91,29 +72,7 @@ internal sealed class CpuSuite : IBenchSuite
     private async Task<Measurement> TinyItemsAsync(BenchContext context, Lane lane, int n, int rounds,
         CancellationToken cancellationToken)
     {
-        var results = new long[n];
-        long expected = 0;
-        for (var i = 0; i < n; i++) expected += Tiny(i);
-        void Check(string who)
-        {
-            long sum = 0;
-            foreach (var result in results) sum += result;
-            if (sum != expected) throw new InvalidOperationException($"cpu: {who} tiny items summed to {sum}, expected {expected}.");
-            Array.Clear(results);
-        }
-
-        Func<Task> serial = () =>
-        {
-            for (var i = 0; i < n; i++) results[i] = Tiny(i);
-            Check("serial");
-            return Task.CompletedTask;
-        };
-        Func<Task> parallelFor = () =>
-        {
-            Parallel.For(0, n, i => results[i] = Tiny(i));
-            Check("Parallel.For");
-            return Task.CompletedTask;
-        };
+        var work = new CpuWorkload("tiny items", n, Tiny);
         // TODO: switch to lane.MapAsync(source, body, new MapOptions { ChunkSize = 1000 }) once it is on main;
         // until then the chunks are submitted by hand, 1,000 items per RunAsync.
         Func<Task> laned = async () =>
@@ -124,17 +83,17 @@ internal sealed class CpuSuite : IBenchSuite
                 var (start, end) = (from, Math.Min(from + ChunkSize, n));
                 chunks.Add(lane.RunAsync(_ =>
                 {
-                    for (var i = start; i < end; i++) results[i] = Tiny(i);
+                    for (var i = start; i < end; i++) work.Results[i] = work.Item(i);
                     return end - start;
                 }));
             }
             await Task.WhenAll(chunks).ConfigureAwait(false);
-            Check("Cpu lane");
+            work.Check("Cpu lane");
         };
 
         var count = n.ToString("#,0", CultureInfo.InvariantCulture);
         context.Note($"cpu: {count} tiny items, chunks of {ChunkSize:#,0}, {rounds} round(s) after a warm-up ...");
-        var walls = await Sampler.MedianSecondsAsync(rounds, [serial, parallelFor, laned], cancellationToken)
+        var walls = await Sampler.MedianSecondsAsync(rounds, [work.Serial, work.ParallelFor, laned], cancellationToken)
             .ConfigureAwait(false);
         context.Note($"cpu: one tiny item ({TinySteps} dependent multiply-adds) takes {walls[0] / n * 1e9:0} ns serially.");
         return new(Name, $"Cpu lane tiny items/s, {count} items in chunks of {ChunkSize:#,0}", n / walls[2], "items/s",
