@@ -1,4 +1,5 @@
 using Switchyard.Diagnostics;
+using Switchyard.Map;
 
 namespace Switchyard;
 
@@ -71,7 +72,7 @@ public abstract class Lane : IAsyncDisposable
     public Task RunAsync(Func<CancellationToken, ValueTask> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return ExecuteAsync(async ct => { await work(ct).ConfigureAwait(false); return true; }, Admit(cancellationToken));
+        return ExecuteAsync(new VoidWork(work).RunAsync, Admit(cancellationToken));
     }
 
     /// <summary>
@@ -114,6 +115,26 @@ public abstract class Lane : IAsyncDisposable
     /// <summary>Runs synchronous work; by default as async work that completes at once, on the lane's threads.</summary>
     private protected virtual Task<T> ExecuteSync<T>(Func<CancellationToken, T> work, Ticket ticket) =>
         ExecuteAsync(ct => new ValueTask<T>(work(ct)), ticket);
+
+    /// <summary>
+    /// Runs a body over one argument (a pipeline stage's item). The default closes over the item; a lane that
+    /// runs work elsewhere (the Process lane) overrides this to ship the body's identity and the item.
+    /// </summary>
+    internal virtual Task<TOut> RunItemAsync<TIn, TOut>(Func<TIn, TOut> body, TIn item, CancellationToken cancellationToken) =>
+        RunAsync(_ => body(item), cancellationToken);
+
+    /// <inheritdoc cref="RunItemAsync{TIn, TOut}(Func{TIn, TOut}, TIn, CancellationToken)"/>
+    internal virtual Task<TOut> RunItemAsync<TIn, TOut>(Func<TIn, CancellationToken, ValueTask<TOut>> body, TIn item, CancellationToken cancellationToken) =>
+        RunAsync(ct => body(item, ct), cancellationToken);
+
+    /// <summary>
+    /// Runs one chunk of a map on this lane. The default runs the items one after another as a single
+    /// work item; a lane that runs work elsewhere (the Process lane) overrides this to ship the items.
+    /// </summary>
+    internal virtual Task RunChunkAsync<TIn, TOut>(MapChunk<TIn, TOut> chunk, CancellationToken cancellationToken) =>
+        chunk.Body.IsPlainSync
+            ? RunAsync(ct => chunk.Process(ct), cancellationToken)
+            : RunAsync(ct => chunk.ProcessAsync(ct), cancellationToken);
 
     /// <summary>Stops the lane's own threads once everything has drained.</summary>
     private protected virtual ValueTask StopAsync() => ValueTask.CompletedTask;
@@ -195,6 +216,18 @@ public abstract class Lane : IAsyncDisposable
             }
             lane.Counters.Dequeued();
             return lane.InvokeAsync(work, ticket);
+        }
+    }
+
+    /// <summary>Work with no result seen as work with one; a lane can still reach the caller's delegate through <see cref="Work"/>.</summary>
+    internal sealed class VoidWork(Func<CancellationToken, ValueTask> work)
+    {
+        public Func<CancellationToken, ValueTask> Work => work;
+
+        public async ValueTask<bool> RunAsync(CancellationToken cancellationToken)
+        {
+            await work(cancellationToken).ConfigureAwait(false);
+            return true;
         }
     }
 

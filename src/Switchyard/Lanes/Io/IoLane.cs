@@ -5,7 +5,9 @@ namespace Switchyard;
 
 /// <summary>
 /// Async work, many items in flight on few threads. An item starts on the calling thread and runs
-/// up to its first await, as calling an async method does; its continuations run on the thread pool.
+/// up to its first await, as calling an async method does, but never inside the caller's
+/// synchronization context or task scheduler: its continuations run on the thread pool, not on a UI
+/// thread, a test framework's context or the Cpu lane's threads.
 /// A concurrency limit (a semaphore, first come first served) and an optional rate limiter gate the start.
 /// </summary>
 internal sealed class IoLane : Lane
@@ -26,7 +28,19 @@ internal sealed class IoLane : Lane
 
     internal override int DefaultWindow => _limit == IoLaneOptions.Unbounded ? 4096 : base.DefaultWindow;
 
-    private protected override Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> work, Ticket ticket) =>
+    private protected override Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> work, Ticket ticket)
+    {
+        // A non-default scheduler (the caller is itself on a Cpu lane) would capture our awaits: hop to the pool.
+        if (TaskScheduler.Current != TaskScheduler.Default)
+            return Task.Run(() => Start(work, ticket));
+        var context = SynchronizationContext.Current;
+        if (context is null) return Start(work, ticket);
+        SynchronizationContext.SetSynchronizationContext(null);
+        try { return Start(work, ticket); }
+        finally { SynchronizationContext.SetSynchronizationContext(context); }
+    }
+
+    private Task<T> Start<T>(Func<CancellationToken, ValueTask<T>> work, Ticket ticket) =>
         _slots is null && _rate is null ? InvokeAsync(work, ticket) : GatedAsync(work, ticket);
 
     // Synchronous work does not belong here, but when it comes it must not block the caller:
