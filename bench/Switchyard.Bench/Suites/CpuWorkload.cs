@@ -1,7 +1,7 @@
 namespace Switchyard.Bench;
 
 /// <summary>
-/// <see cref="Count"/> independent CPU-bound items, each <c>item(index)</c>, with the serial and
+/// <c>count</c> independent CPU-bound items, each <c>item(index)</c>, with the serial and
 /// <c>Parallel.For</c> baselines over them and a check that every contender computed every result.
 /// </summary>
 internal sealed class CpuWorkload(string what, int count, Func<long, long> item)
@@ -9,18 +9,13 @@ internal sealed class CpuWorkload(string what, int count, Func<long, long> item)
     private readonly long[] _results = new long[count];
     private long? _expected;
 
-    public int Count => count;
-
     public Func<long, long> Item => item;
-
-    /// <summary>Where contenders store item i's result; <see cref="Check"/> reads and clears it.</summary>
-    public long[] Results => _results;
 
     /// <summary>Every item in turn on the calling thread.</summary>
     public Task Serial()
     {
         for (var i = 0; i < count; i++) _results[i] = item(i);
-        Check("serial");
+        Check("serial", _results);
         return Task.CompletedTask;
     }
 
@@ -28,21 +23,23 @@ internal sealed class CpuWorkload(string what, int count, Func<long, long> item)
     public Task ParallelFor()
     {
         Parallel.For(0, count, i => _results[i] = item(i));
-        Check("Parallel.For");
+        Check("Parallel.For", _results);
         return Task.CompletedTask;
     }
 
     /// <summary>
-    /// Throws unless <see cref="Results"/> sums (wrapping) to what a serial pass computes, so a contender that
-    /// skipped items, or work the JIT could drop, cannot go unnoticed; then clears the results for the next run.
+    /// Throws unless <paramref name="results"/> (one per item) sum (wrapping) to what a serial pass computes, so a
+    /// contender that skipped items, or work the JIT could drop, cannot go unnoticed; then clears them.
     /// </summary>
-    public void Check(string who)
+    public void Check(string who, long[] results)
     {
+        if (results.Length != count)
+            throw new InvalidOperationException($"cpu: {who} returned {results.Length} results for {count} items.");
         _expected ??= Enumerable.Range(0, count).Aggregate(0L, (sum, i) => unchecked(sum + item(i)));
         var sum = 0L;
-        foreach (var result in _results) sum = unchecked(sum + result);
+        foreach (var result in results) sum = unchecked(sum + result);
         if (sum != _expected)
             throw new InvalidOperationException($"cpu: {who} computed {what} summing to {sum}, expected {_expected}.");
-        Array.Clear(_results);
+        Array.Clear(results);
     }
 }
