@@ -41,6 +41,8 @@ internal sealed class IoSuite : IBenchSuite
         context.Note($"io: {count} × {waitText} waits, {rounds} round(s) after a warm-up, raw and lane in turn ...");
         var walls = await Sampler.MedianSecondsAsync(rounds, [raw, laned], cancellationToken).ConfigureAwait(false);
         var (rawWall, laneWall) = (walls[0] * 1000, walls[1] * 1000);
+        context.Note($"io: garbage collection in one more round each: raw {await GcCostAsync(raw).ConfigureAwait(false)}; " +
+                     $"lane {await GcCostAsync(laned).ConfigureAwait(false)}.");
 
         context.Note($"io: managed bytes per pending wait ({count} waits of {memoryWait.TotalSeconds:0} s each) ...");
         var rawBytes = await BytesPerPendingAsync(context, "raw", n, memoryWait, () => Task.Delay(memoryWait))
@@ -81,6 +83,17 @@ internal sealed class IoSuite : IBenchSuite
         var tasks = new Task[n];
         for (var i = 0; i < n; i++) tasks[i] = lane.RunAsync(work);
         return Task.WhenAll(tasks);
+    }
+
+    /// <summary>What the collector did during one run: pauses and collections by generation (for the notes).</summary>
+    private static async Task<string> GcCostAsync(Func<Task> run)
+    {
+        GC.Collect();
+        var (pause, gen0, gen1, gen2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1),
+            GC.CollectionCount(2));
+        await Task.Run(run).ConfigureAwait(false);
+        return $"{(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0.0} ms paused, " +
+               $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} gen0/1/2 collections";
     }
 
     private static async Task<double> BytesPerPendingAsync(BenchContext context, string who, int n, TimeSpan wait,
