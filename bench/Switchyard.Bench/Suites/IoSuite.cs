@@ -57,7 +57,12 @@ internal sealed class IoSuite : IBenchSuite
              "--wait", wait.TotalSeconds.ToString(CultureInfo.InvariantCulture),
              "--rounds", rounds.ToString(CultureInfo.InvariantCulture)],
             cancellationToken).ConfigureAwait(false);
-        double? asyncioWall = asyncio?.GetProperty("seconds").GetDouble() * 1000;
+        double? asyncioWall = null;
+        if (asyncio is { } peer)
+        {
+            if (peer.TryGetProperty("seconds", out var seconds) && seconds.TryGetDouble(out var s)) asyncioWall = s * 1000;
+            else context.Note($"io: the asyncio peer printed no \"seconds\" number ({peer}): its baseline is empty.");
+        }
 
         return
         [

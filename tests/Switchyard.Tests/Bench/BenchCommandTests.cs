@@ -75,6 +75,27 @@ public class BenchCommandTests(QuickBenchRun run) : IClassFixture<QuickBenchRun>
     }
 
     [Fact]
+    public void Asyncio_peer_gives_the_baseline_when_python3_is_on_path_and_says_so_when_it_is_not()
+    {
+        using var document = JsonDocument.Parse(run.JsonOut);
+        var figure = document.RootElement.EnumerateArray()
+            .Single(f => f.GetProperty("baseline").GetString()!.Contains("asyncio", StringComparison.Ordinal));
+        var pythonOnPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, "python3")));
+
+        if (pythonOnPath)
+        {
+            Assert.True(figure.GetProperty("baseline_value").GetDouble() > 0);
+        }
+        else
+        {
+            Assert.Equal(JsonValueKind.Null, figure.GetProperty("baseline_value").ValueKind);
+            Assert.Contains("python3 not found on PATH", run.JsonErr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Json_run_writes_progress_to_stderr_and_marks_the_run_as_quick()
     {
         Assert.Contains("io: running", run.JsonErr, StringComparison.Ordinal);
