@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Switchyard.Cli.Commands;
 
 namespace Switchyard.Cli;
 
@@ -15,7 +14,7 @@ internal static class YardCli
             "Switchyard runs large amounts of work with the concurrency model each piece needs: " +
             "async for I/O, threads for CPU, processes for isolation, a durable queue for work that must not be lost.");
         // One line per command; keep them in the order `yard --help` should show them.
-        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(Commands.BenchCommand.Create());
         return root;
     }
 
