@@ -8,6 +8,7 @@ internal static class BenchSuites
     [
         new IoSuite(),
         new CpuSuite(),
+        new AutoSuite(),
     ];
 
     /// <summary>The suite called <paramref name="name"/> (case-insensitive), or null.</summary>

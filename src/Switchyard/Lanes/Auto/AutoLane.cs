@@ -8,7 +8,7 @@ namespace Switchyard;
 /// <summary>
 /// Measures the work, then routes it. The first <see cref="AutoLaneOptions.SampleSize"/> items run on the thread
 /// pool under a <see cref="MeteringContext"/> that adds up each one's CPU time against the time it could run;
-/// items that arrive meanwhile wait for the decision. Utilisation at or above
+/// items that arrive meanwhile run provisionally on the pool. The median sample's utilisation at or above
 /// <see cref="AutoLaneOptions.CpuBoundAt"/> routes to a Cpu lane (concurrency ≤ its workers); below, to an
 /// unbounded Io lane behind a <see cref="GradientLimit"/> that starts at the profiler's
 /// cores × (1 + wait/compute) and keeps adapting to the latency it sees.
@@ -20,9 +20,7 @@ internal sealed class AutoLane : Lane
     private readonly Lane _cpu;
     private readonly TaskCompletionSource<(Lane Target, GradientLimit Limit)> _route = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _samplesLock = new();
-    private long _sampleCpuTicks;
-    private long _sampleRunnableTicks;
-    private int _samplesDone;
+    private readonly List<(TimeSpan Cpu, TimeSpan Runnable)> _samples = [];
     private int _admitted;
     private string _decision = "measuring";
 
@@ -37,6 +35,10 @@ internal sealed class AutoLane : Lane
 
     public override int Parallelism => _route.Task.IsCompletedSuccessfully ? _route.Task.Result.Limit.Current : _options.SampleSize;
 
+    // A map fixes its window when it starts, usually while the lane is still sampling: size it for the widest
+    // route, not for the sample.
+    internal override int DefaultWindow => Math.Clamp(2 * _options.MaxConcurrency, 2, 4096);
+
     /// <summary>Where the work goes, once decided.</summary>
     public LaneKind? Route => _route.Task.IsCompletedSuccessfully ? _route.Task.Result.Target.Kind : null;
 
@@ -45,9 +47,12 @@ internal sealed class AutoLane : Lane
 
     private protected override Task<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> work, Ticket ticket)
     {
-        if (!_route.Task.IsCompletedSuccessfully && Interlocked.Increment(ref _admitted) <= _options.SampleSize)
-            return InvokeAsync(ct => SampleAsync(work, ct), ticket);
-        return InvokeAsync(ct => RouteAsync(work, ct), ticket);
+        if (_route.Task.IsCompletedSuccessfully)
+            return InvokeAsync(ct => RouteAsync(work, ct), ticket);
+        // Until the samples are in, the rest run provisionally on the pool rather than wait for the decision.
+        return Interlocked.Increment(ref _admitted) <= _options.SampleSize
+            ? InvokeAsync(ct => SampleAsync(work, ct), ticket)
+            : InvokeAsync(ct => new ValueTask<T>(Task.Run(() => _io.RunAsync(work, ct), ct)), ticket);
     }
 
     private protected override LaneStatistics Decorate(LaneStatistics statistics) =>
@@ -70,9 +75,13 @@ internal sealed class AutoLane : Lane
         finally
         {
             var runnable = (begun == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(begun)) - meter.RunQueueWait;
-            Interlocked.Add(ref _sampleCpuTicks, meter.Cpu.Ticks);
-            Interlocked.Add(ref _sampleRunnableTicks, Math.Max(1, runnable.Ticks));
-            if (Interlocked.Increment(ref _samplesDone) == _options.SampleSize) Decide();
+            bool complete;
+            lock (_samplesLock)
+            {
+                _samples.Add((meter.Cpu, runnable > TimeSpan.Zero ? runnable : TimeSpan.FromTicks(1)));
+                complete = _samples.Count == _options.SampleSize;
+            }
+            if (complete) Decide();
         }
     }
 
@@ -83,7 +92,11 @@ internal sealed class AutoLane : Lane
         var begun = Stopwatch.GetTimestamp();
         try
         {
-            return await target.RunAsync(work, cancellationToken).ConfigureAwait(false);
+            // The Io lane starts work on the caller's thread; the Auto lane's caller (a map's pump, say) must not
+            // run a measurable synchronous start serially, so routed Io items start on the pool.
+            return target == _io
+                ? await Task.Run(() => _io.RunAsync(work, cancellationToken), cancellationToken).ConfigureAwait(false)
+                : await target.RunAsync(work, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -93,17 +106,20 @@ internal sealed class AutoLane : Lane
 
     private void Decide()
     {
-        var cpu = TimeSpan.FromTicks(Interlocked.Read(ref _sampleCpuTicks));
-        var runnable = TimeSpan.FromTicks(Interlocked.Read(ref _sampleRunnableTicks));
+        // The median sample: the first items also pay for JIT compilation, which is not the work's own CPU.
+        (TimeSpan Cpu, TimeSpan Runnable) median;
+        lock (_samplesLock) median = _samples.OrderBy(s => s.Cpu / s.Runnable).ElementAt(_samples.Count / 2);
+        var (cpu, runnable) = median;
         var utilisation = cpu / runnable;
         var cpuBound = utilisation >= _options.CpuBoundAt;
         var cores = _options.CpuWorkers;
+        // On the Cpu route the lane's workers bound the parallelism; twice as many admitted keeps their queue fed.
         var initial = cpuBound
-            ? cores
+            ? 2 * cores
             : Profiler.Recommend(cpu, runnable, cores, _options.MaxConcurrency).Concurrency;
-        var limit = new GradientLimit(initial, _options.MinConcurrency, cpuBound ? cores : _options.MaxConcurrency, _options.AdaptEvery);
+        var limit = new GradientLimit(initial, _options.MinConcurrency, cpuBound ? 2 * cores : _options.MaxConcurrency, _options.AdaptEvery);
         var decision = string.Create(CultureInfo.InvariantCulture,
-            $"{_options.SampleSize} samples used {cpu.TotalMilliseconds:0.#} ms CPU in {runnable.TotalMilliseconds:0.#} ms able to run " +
+            $"the median of {_options.SampleSize} samples used {cpu.TotalMilliseconds:0.###} ms CPU in {runnable.TotalMilliseconds:0.#} ms able to run " +
             $"(utilisation {utilisation:0.00}, threshold {_options.CpuBoundAt}): routing to the {(cpuBound ? "Cpu" : "Io")} lane " +
             $"with concurrency {initial}{(cpuBound ? "" : $", adapting between {_options.MinConcurrency} and {_options.MaxConcurrency}")}.");
         lock (_samplesLock) _decision = decision;
