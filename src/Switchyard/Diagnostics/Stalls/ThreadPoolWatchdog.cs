@@ -4,39 +4,6 @@ using Switchyard.Diagnostics;
 
 namespace Switchyard;
 
-/// <summary>Options of the <see cref="ThreadPoolWatchdog"/>.</summary>
-public sealed class ThreadPoolWatchdogOptions
-{
-    /// <summary>How often a probe is queued to the thread pool. Default: 500 ms.</summary>
-    public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>A probe that waits longer than this to start is reported. Default: 250 ms.</summary>
-    public TimeSpan Threshold { get; init; } = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>Where reports are logged as warnings. Default: null.</summary>
-    public ILogger? Logger { get; init; }
-}
-
-/// <summary>What the <see cref="ThreadPoolWatchdog"/> saw.</summary>
-public sealed class ThreadPoolStarvationEventArgs : EventArgs
-{
-    internal ThreadPoolStarvationEventArgs(TimeSpan waited, int threads, long pending)
-    {
-        Waited = waited;
-        Threads = threads;
-        Pending = pending;
-    }
-
-    /// <summary>How long the probe waited before a pool thread ran it (up to the moment of the report).</summary>
-    public TimeSpan Waited { get; }
-
-    /// <summary>Pool threads at the time.</summary>
-    public int Threads { get; }
-
-    /// <summary>Work items waiting in the pool's queues at the time.</summary>
-    public long Pending { get; }
-}
-
 /// <summary>
 /// Notices thread-pool starvation: at every interval it queues a probe and, from its own dedicated thread
 /// (which starvation cannot hold up), reports when the probe waits past the threshold to start. Starvation
