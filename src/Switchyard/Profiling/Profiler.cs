@@ -141,8 +141,10 @@ public static class Profiler
         foreach (var arg in command.Skip(1)) start.ArgumentList.Add(arg);
 
         var before = ProcFs.ChildrenUsage();
-        var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{command[0]}'.");
+        // From the moment it runs (fork and exec are ours, not the command's) to the moment the runtime reaped it
+        // (ExitTime): neither end waits for this process to be scheduled on a busy machine.
+        var startedAt = DateTime.Now;
         process.StandardInput.Close();
         var copyOut = Drain(process.StandardOutput, output);
         var copyErr = Drain(process.StandardError, output);
@@ -174,7 +176,8 @@ public static class Profiler
             process.Kill(entireProcessTree: true);
             throw;
         }
-        var wall = clock.Elapsed;
+        var wall = process.ExitTime - startedAt;
+        if (wall < TimeSpan.Zero) wall = TimeSpan.Zero;
         await Task.WhenAll(copyOut, copyErr).ConfigureAwait(false);
         var after = ProcFs.ChildrenUsage();
 

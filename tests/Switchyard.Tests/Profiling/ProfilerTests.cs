@@ -10,7 +10,7 @@ namespace Switchyard.Tests.Profiling;
 /// </summary>
 public class ProfilerTests
 {
-    private const string Spin = "i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done";
+    private const string Spin = "i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); done"; // about 1 s of one core
 
     private static async Task<JsonElement> ProfileAsync(params string[] command)
     {
@@ -29,7 +29,7 @@ public class ProfilerTests
     public async Task A_sleeping_command_is_io_bound_and_goes_to_the_io_lane()
     {
         var profile = await ProfileAsync("sleep", "0.3");
-        Assert.Equal("io_bound", profile.GetProperty("class").GetString());
+        Assert.True(profile.GetProperty("class").GetString() == "io_bound", profile.ToString());
         Assert.Equal("io", profile.GetProperty("recommendation").GetProperty("lane").GetString());
         Assert.True(profile.GetProperty("recommendation").GetProperty("concurrency").GetInt32() > Environment.ProcessorCount);
         Assert.InRange(profile.GetProperty("wall_seconds").GetDouble(), 0.3, 30);
@@ -40,7 +40,7 @@ public class ProfilerTests
     public async Task A_spinning_command_is_cpu_bound_and_goes_to_the_cpu_lane()
     {
         var profile = await ProfileAsync("sh", "-c", Spin);
-        Assert.Equal("cpu_bound", profile.GetProperty("class").GetString());
+        Assert.True(profile.GetProperty("class").GetString() == "cpu_bound", profile.ToString());
         Assert.Equal("cpu", profile.GetProperty("recommendation").GetProperty("lane").GetString());
         Assert.True(profile.GetProperty("user_cpu_seconds").GetDouble() > 0.05);
     }
@@ -52,7 +52,7 @@ public class ProfilerTests
         var spun = await ProfileAsync("sh", "-c", Spin);
         var cpu = spun.GetProperty("user_cpu_seconds").GetDouble() + spun.GetProperty("system_cpu_seconds").GetDouble();
         var profile = await ProfileAsync("sh", "-c", $"{Spin}; sleep {cpu:0.###}");
-        Assert.Equal("mixed", profile.GetProperty("class").GetString());
+        Assert.True(profile.GetProperty("class").GetString() == "mixed", profile.ToString());
     }
 
     [Fact]
