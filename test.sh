@@ -35,6 +35,8 @@ dotnet test Switchyard.slnx -c Release --no-build -nologo \
   --blame-hang-timeout 10m 2>&1 | tee "$log_dir/test.log"
 rc=${PIPESTATUS[0]}
 
-awk '/^ *(Passed|Failed)! +- /{gsub(",","");for(i=1;i<=NF;i++){if($i=="Passed:")p+=$(i+1);if($i=="Failed:")f+=$(i+1);if($i=="Skipped:")s+=$(i+1)}}
-     END{if(p+f==0){f=1}; printf "%d passed, %d failed, %d skipped\n",p,f,s}' "$log_dir/test.log"
+# One closing line for the whole run. A run that failed without a failing test (a test host that aborted,
+# say) still counts one failure, so the line never reads "0 failed" when the run did not pass.
+awk -v rc="$rc" '/^ *(Passed|Failed)! +- /{gsub(",","");for(i=1;i<=NF;i++){if($i=="Passed:")p+=$(i+1);if($i=="Failed:")f+=$(i+1);if($i=="Skipped:")s+=$(i+1)}}
+     END{if(rc!=0&&f==0){f=1}; if(p+f==0){f=1}; printf "%d passed, %d failed, %d skipped\n",p,f,s}' "$log_dir/test.log"
 exit "$rc"
