@@ -27,21 +27,22 @@ internal static class RunCommand
         var words = new Argument<string[]>("command") { Description = "Template words, then ::: arguments or :::: files.", Arity = ArgumentArity.ZeroOrMore };
         var jobs = new Option<string>("--jobs", "-j") { Description = "Jobs at once: N or N% of the cores. Default: the number of cores." };
         var argFile = new Option<string?>("--arg-file", "-a") { Description = "Read input lines from FILE instead of stdin." };
-        var shell = new Option<bool>("--shell") { Description = "Run each command with /bin/sh -c (otherwise argv, no shell)." };
+        var shell = new Option<bool>("--shell") { Arity = ArgumentArity.Zero, Description = "Run each command with /bin/sh -c (otherwise argv, no shell)." };
         var timeout = new Option<double?>("--timeout") { Description = "Seconds per attempt; then TERM to the job's process group, KILL after --kill-grace." };
         var grace = new Option<double>("--kill-grace") { Description = "Seconds between TERM and KILL.", DefaultValueFactory = _ => 2 };
         var retries = new Option<int>("--retries") { Description = "Extra attempts for a failing job. Default: 0." };
         var halt = new Option<string?>("--halt") { Description = "never (default), now|soon,fail=N or now|soon,fail=P%: stop after failures; now kills running jobs." };
         var delay = new Option<double>("--delay") { Description = "Seconds between job starts. Default: 0." };
-        var keepOrder = new Option<bool>("--keep-order", "-k") { Description = "Print output in input order." };
-        var tag = new Option<bool>("--tag") { Description = "Prefix output lines with the job's arguments and a tab." };
-        var lineBuffer = new Option<bool>("--line-buffer") { Description = "Pass whole lines through as they come instead of grouping per job." };
+        var keepOrder = new Option<bool>("--keep-order", "-k") { Arity = ArgumentArity.Zero, Description = "Print output in input order." };
+        var tag = new Option<bool>("--tag") { Arity = ArgumentArity.Zero, Description = "Prefix output lines with the job's arguments and a tab." };
+        var lineBuffer = new Option<bool>("--line-buffer") { Arity = ArgumentArity.Zero, Description = "Pass whole lines through as they come instead of grouping per job." };
         var jobLog = new Option<string?>("--joblog") { Description = "Write GNU parallel's joblog (tab-separated) to FILE." };
-        var resume = new Option<bool>("--resume") { Description = "Skip jobs already in --joblog." };
-        var resumeFailed = new Option<bool>("--resume-failed") { Description = "Skip jobs --joblog shows succeeded; rerun failed ones." };
-        var progress = new Option<bool>("--progress", "--bar") { Description = "Progress on stderr: a live bar on a terminal, plain lines otherwise." };
-        var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout at the end." };
+        var resume = new Option<bool>("--resume") { Arity = ArgumentArity.Zero, Description = "Skip jobs already in --joblog." };
+        var resumeFailed = new Option<bool>("--resume-failed") { Arity = ArgumentArity.Zero, Description = "Skip jobs --joblog shows succeeded; rerun failed ones." };
+        var progress = new Option<bool>("--progress", "--bar") { Arity = ArgumentArity.Zero, Description = "Progress on stderr: a live bar on a terminal, plain lines otherwise." };
+        var json = new Option<bool>("--json") { Arity = ArgumentArity.Zero, Description = "Print a JSON summary on stdout at the end." };
 
+        // Flags take no value, so `--shell true ...` keeps `true` as the command.
         var command = new Command("run", Help)
         {
             words, jobs, argFile, shell, timeout, grace, retries, halt, delay, keepOrder, tag, lineBuffer, jobLog, resume, resumeFailed, progress, json,

@@ -72,8 +72,7 @@ internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, Outpu
             if (await Task.WhenAny(done, cancelled.Task).ConfigureAwait(false) != done)
             {
                 result.TimedOut = !haltToken.IsCancellationRequested;
-                await KillAsync(process, done).ConfigureAwait(false);
-                result.Signal = process.HasExited && process.ExitCode == 128 + ProcessGroup.SigKill ? ProcessGroup.SigKill : ProcessGroup.SigTerm;
+                result.Signal = await KillAsync(process, done).ConfigureAwait(false);
             }
         }
         await done.ConfigureAwait(false);
@@ -83,19 +82,21 @@ internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, Outpu
     }
 
     // TERM to the group; KILL after the grace period to whatever is left (the leader and any grandchild
-    // still holding the output pipes).
-    private async Task KillAsync(Process process, Task done)
+    // still holding the output pipes). Returns the last signal sent.
+    private async Task<int> KillAsync(Process process, Task done)
     {
         ProcessGroup.Signal(process.Id, ProcessGroup.SigTerm);
         using var grace = new CancellationTokenSource(settings.KillGrace, time);
         try
         {
             await done.WaitAsync(grace.Token).ConfigureAwait(false);
+            return ProcessGroup.SigTerm;
         }
         catch (OperationCanceledException)
         {
             ProcessGroup.Signal(process.Id, ProcessGroup.SigKill);
             if (!_ownGroup) process.Kill(entireProcessTree: true);
+            return ProcessGroup.SigKill;
         }
     }
 
