@@ -9,27 +9,39 @@ namespace Switchyard.Cli.Run;
 /// stdin closed, stdout and stderr captured apart. Retries failed attempts; on a timeout or a halt the
 /// job's process group gets TERM, then KILL after the grace period, so grandchildren die too.
 /// </summary>
-internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, OutputSink stderr, TimeProvider time)
+internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, OutputSink stderr, StartGate gate, TimeProvider time)
 {
     // setsid costs one extra exec per job; only jobs that may have to be killed pay for it.
     private readonly bool _ownGroup = ProcessGroup.Setsid is not null && (settings.Timeout is not null || settings.Halt.Now);
 
-    public async ValueTask<JobResult> RunAsync(Job job, CancellationToken haltToken)
+    /// <summary>Runs <paramref name="job"/>; null when a halt came before its first attempt could start.</summary>
+    public async ValueTask<JobResult?> RunAsync(Job job, CancellationToken haltToken)
     {
         var result = new JobResult(job);
         for (var attempt = 1; ; attempt++)
         {
+            try
+            {
+                // --delay spaces the starts of attempts; the start time is taken right after the gate.
+                await gate.WaitTurnAsync(haltToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                if (attempt == 1) return null;
+                return result;
+            }
+            result.Start = time.GetUtcNow();
             result.Stdout?.Dispose();
             result.Stderr?.Dispose();
             result.Attempts = attempt;
             result.Signal = 0;
             result.TimedOut = false;
-            await RunAttemptAsync(result, haltToken).ConfigureAwait(false);
+            await RunAttemptAsync(result, time.GetTimestamp(), haltToken).ConfigureAwait(false);
             if (!result.Failed || attempt > settings.Retries || haltToken.IsCancellationRequested) return result;
         }
     }
 
-    private async Task RunAttemptAsync(JobResult result, CancellationToken haltToken)
+    private async Task RunAttemptAsync(JobResult result, long started, CancellationToken haltToken)
     {
         var job = result.Job;
         var grouped = !settings.LineBuffer;
@@ -37,8 +49,6 @@ internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, Outpu
         var errBuffer = grouped ? new SpillBuffer(settings.MemoryBufferBytes) : null;
         result.Stdout = outBuffer;
         result.Stderr = errBuffer;
-        result.Start = time.GetUtcNow();
-        var started = time.GetTimestamp();
 
         using var process = new Process { StartInfo = StartInfo(job.Argv) };
         try

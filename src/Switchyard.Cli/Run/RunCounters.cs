@@ -18,6 +18,9 @@ internal sealed class RunCounters
 
     public void JobStarted() => Interlocked.Increment(ref _started);
 
+    /// <summary>Takes back <see cref="JobStarted"/> for a job a halt stopped before it ran.</summary>
+    public void JobNotStarted() => Interlocked.Decrement(ref _started);
+
     /// <summary>Counts a finished job; returns (failed, finished) after it.</summary>
     public (long Failed, long Finished) JobFinished(bool failed)
     {

@@ -35,24 +35,20 @@ internal sealed class RunEngine(RunSettings settings, TextReader stdin, OutputSi
     {
         using var halt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stopping = 0; // set once: no new job starts
-        var executor = new JobExecutor(settings, stdout, stderr, time);
         using var gate = new StartGate(settings.Delay, time);
+        var executor = new JobExecutor(settings, stdout, stderr, gate, time);
         long skipped = 0;
 
         async ValueTask<JobResult> Body(Job job, CancellationToken token)
         {
             if (Volatile.Read(ref stopping) == 1) return new JobResult(job) { Skipped = true };
-            try
-            {
-                await gate.WaitTurnAsync(halt.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return new JobResult(job) { Skipped = true };
-            }
-            if (Volatile.Read(ref stopping) == 1) return new JobResult(job) { Skipped = true };
             counters.JobStarted();
             var result = await executor.RunAsync(job, halt.Token).ConfigureAwait(false);
+            if (result is null)
+            {
+                counters.JobNotStarted();
+                return new JobResult(job) { Skipped = true };
+            }
             var (failed, finished) = counters.JobFinished(result.Failed);
             if (result.Failed && settings.Halt.ShouldHalt(failed, finished) && Interlocked.Exchange(ref stopping, 1) == 0 && settings.Halt.Now)
                 await halt.CancelAsync().ConfigureAwait(false);

@@ -11,6 +11,14 @@ public sealed class RunCommandTests : IDisposable
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>Runs yard run, expects exit 0, and returns the stdout lines.</summary>
+    private static async Task<string[]> SucceedingLinesAsync(params string[] args)
+    {
+        var (code, output, error) = await RunFixture.RunAsync(args);
+        Assert.True(code == 0, $"exit {code}: {error}");
+        return Lines(output);
+    }
+
     [Fact]
     public async Task Keep_order_prints_in_input_order_even_when_a_later_job_finishes_first()
     {
@@ -26,9 +34,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Two_jobs_printing_ten_thousand_lines_each_are_not_interleaved()
     {
-        var (code, output, _) = await RunFixture.RunAsync("-j", "2", "seq", "-f", "{}%g", "10000", ":::", "a", "b");
-        Assert.Equal(0, code);
-        var lines = Lines(output);
+        var lines = await SucceedingLinesAsync("-j", "2", "seq", "-f", "{}%g", "10000", ":::", "a", "b");
         Assert.Equal(20000, lines.Length);
         var first = lines[0][0];
         Assert.All(lines.Take(10000), l => Assert.Equal(first, l[0]));
@@ -58,17 +64,14 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Tag_prefixes_each_line_with_the_arguments()
     {
-        var (code, output, _) = await RunFixture.RunAsync("-k", "--tag", "--shell", "echo one; echo two # {}", ":::", "a b", "c");
-        Assert.Equal(0, code);
-        Assert.Equal(["a b\tone", "a b\ttwo", "c\tone", "c\ttwo"], Lines(output));
+        Assert.Equal(["a b\tone", "a b\ttwo", "c\tone", "c\ttwo"],
+            await SucceedingLinesAsync("-k", "--tag", "--shell", "echo one; echo two # {}", ":::", "a b", "c"));
     }
 
     [Fact]
     public async Task Line_buffer_passes_whole_lines()
     {
-        var (code, output, _) = await RunFixture.RunAsync("-j", "2", "--line-buffer", "--tag", "--shell", "seq 1000 # {}", ":::", "a", "b");
-        Assert.Equal(0, code);
-        var lines = Lines(output);
+        var lines = await SucceedingLinesAsync("-j", "2", "--line-buffer", "--tag", "--shell", "seq 1000 # {}", ":::", "a", "b");
         Assert.Equal(2000, lines.Length);
         Assert.All(lines, l => Assert.Matches(@"^[ab]\t\d+$", l));
         Assert.Equal(Enumerable.Range(1, 1000).Select(i => $"a\t{i}"), lines.Where(l => l[0] == 'a'));
@@ -77,9 +80,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Without_shell_arguments_are_not_interpreted()
     {
-        var (code, output, _) = await RunFixture.RunAsync("-k", "/bin/echo", "{}", ":::", "$HOME", "a;b", "*");
-        Assert.Equal(0, code);
-        Assert.Equal(["$HOME", "a;b", "*"], Lines(output));
+        Assert.Equal(["$HOME", "a;b", "*"], await SucceedingLinesAsync("-k", "/bin/echo", "{}", ":::", "$HOME", "a;b", "*"));
     }
 
     [Fact]
@@ -205,6 +206,18 @@ public sealed class RunCommandTests : IDisposable
         (code, _, _) = await RunFixture.RunAsync("--joblog", log, "--resume", "--shell", "echo {} >> " + _f.PathOf("ran"), ":::", "a", "b", "c", "d");
         Assert.Equal(0, code);
         Assert.Equal(["d"], File.ReadAllLines(_f.PathOf("ran")));
+    }
+
+    [Fact]
+    public async Task Delay_spaces_job_starts()
+    {
+        var log = _f.PathOf("log");
+        var (code, _, _) = await RunFixture.RunAsync("-j", "3", "--delay", "0.2", "--joblog", log, "true", ":::", "1", "2", "3");
+        Assert.Equal(0, code);
+        var starts = File.ReadAllLines(log).Skip(1)
+            .Select(l => double.Parse(l.Split('\t')[2], System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray();
+        Assert.Equal(3, starts.Length);
+        Assert.All(starts.Zip(starts.Skip(1)), p => Assert.True(p.Second - p.First >= 0.19, $"starts {p.First} and {p.Second}"));
     }
 
     [Fact]
