@@ -16,6 +16,7 @@ internal static class YardCli
         // One line per command; keep them in the order `yard --help` should show them.
         root.Subcommands.Add(Commands.BenchCommand.Create());
         root.Subcommands.Add(Commands.ProfileCommand.Create());
+        root.Subcommands.Add(Commands.RunCommand.Create());
         return root;
     }
 
