@@ -1,0 +1,167 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using Switchyard.Processes.Protocol;
+
+namespace Switchyard.Processes.Worker;
+
+/// <summary>
+/// The worker's life: say hello, run the initializer, then run dispatches one after another, in the order they
+/// came, answering each item with a value or an error. A reader keeps listening meanwhile, for cancellations and
+/// for the end of the connection: when the pool goes away (it exited or was killed) the worker exits too.
+/// </summary>
+internal static class WorkerLoop
+{
+    public static async Task<int> RunAsync(string socketPath)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath)).ConfigureAwait(false);
+        await using var network = new NetworkStream(socket, ownsSocket: false);
+        await using var input = new BufferedStream(network, 64 * 1024);
+        await using var output = new BufferedStream(network, 64 * 1024);
+        var frame = new ArrayBufferWriter<byte>(4096);
+
+        FrameIO.Begin(frame, FrameKind.Hello);
+        FrameIO.WriteJson(frame, new HelloMessage(Environment.ProcessId));
+        await output.WriteAsync(FrameIO.End(frame)).ConfigureAwait(false);
+        await output.FlushAsync().ConfigureAwait(false);
+
+        var header = new byte[5];
+        var body = Array.Empty<byte>();
+        byte[] Body(int n) => body.Length >= n ? body : body = new byte[Math.Max(n, body.Length * 2)];
+
+        var first = await FrameIO.ReadAsync(input, header, Body, CancellationToken.None).ConfigureAwait(false);
+        if (first is not { Kind: FrameKind.Init } init) return 0; // the pool went away before we started
+        var options = FrameIO.ReadJson<InitMessage>(body.AsSpan(0, init.Length));
+        if (options.Initializer is { } initializer)
+        {
+            try
+            {
+                await WorkMethod.Resolve(initializer).InvokeAsync(default, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                FrameIO.Begin(frame, FrameKind.InitFailed);
+                FrameIO.WriteJson(frame, Describe(e));
+                await output.WriteAsync(FrameIO.End(frame)).ConfigureAwait(false);
+                await output.FlushAsync().ConfigureAwait(false);
+                return 3;
+            }
+        }
+        FrameIO.Begin(frame, FrameKind.Ready);
+        await output.WriteAsync(FrameIO.End(frame)).ConfigureAwait(false);
+        await output.FlushAsync().ConfigureAwait(false);
+
+        var runs = Channel.CreateUnbounded<RunRequest>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var cancellations = new ConcurrentDictionary<int, CancellationTokenSource>();
+        var methods = new ConcurrentDictionary<int, Lazy<WorkMethod>>();
+        var executor = ExecuteAsync(runs.Reader, methods, cancellations, output, options.FlushEachItem);
+
+        while (true)
+        {
+            var next = await FrameIO.ReadAsync(input, header, Body, CancellationToken.None).ConfigureAwait(false);
+            if (next is null)
+            {
+                // The pool is gone: nobody will read what we would produce. Leave at once, even mid-item.
+                Environment.Exit(0);
+            }
+            var (kind, length) = next.Value;
+            var span = body.AsSpan(0, length);
+            switch (kind)
+            {
+                case FrameKind.Define:
+                    var reference = FrameIO.ReadJson<MethodRef>(span[4..]);
+                    methods[FrameIO.ReadInt(span, 0)] = new Lazy<WorkMethod>(() => WorkMethod.Resolve(reference));
+                    break;
+                case FrameKind.Run:
+                    var request = RunRequest.Parse(span);
+                    cancellations[request.Id] = new CancellationTokenSource();
+                    runs.Writer.TryWrite(request);
+                    break;
+                case FrameKind.Cancel:
+                    if (cancellations.TryGetValue(FrameIO.ReadInt(span, 0), out var cts))
+                        await cts.CancelAsync().ConfigureAwait(false);
+                    break;
+                case FrameKind.Shutdown:
+                    runs.Writer.TryComplete();
+                    await executor.ConfigureAwait(false);
+                    return 0;
+                default:
+                    throw new InvalidDataException($"Unexpected frame {kind} from the pool.");
+            }
+        }
+    }
+
+    private static async Task ExecuteAsync(ChannelReader<RunRequest> runs, ConcurrentDictionary<int, Lazy<WorkMethod>> methods,
+        ConcurrentDictionary<int, CancellationTokenSource> cancellations, Stream output, bool flushEachItem)
+    {
+        var frame = new ArrayBufferWriter<byte>(4096);
+        await foreach (var run in runs.ReadAllAsync().ConfigureAwait(false))
+        {
+            var token = cancellations[run.Id].Token;
+            for (var position = 0; position < run.Arguments.Length; position++)
+            {
+                object? value = null;
+                Type? type = null;
+                Exception? error = null;
+                try
+                {
+                    token.ThrowIfCancellationRequested();
+                    var method = methods[run.MethodId].Value;
+                    value = await method.InvokeAsync(run.Arguments[position], token).ConfigureAwait(false);
+                    type = method.ResultType;
+                }
+                catch (OutOfMemoryException)
+                {
+                    // The heap is exhausted: this process can no longer be trusted. Dying hands its memory back to
+                    // the OS, and the pool fails the item and starts a fresh worker.
+                    Environment.FailFast("switchyard-worker: out of memory.");
+                }
+                catch (Exception e)
+                {
+                    error = e;
+                }
+
+                FrameIO.Begin(frame, error is null ? FrameKind.Value : FrameKind.Error);
+                FrameIO.WriteInt(frame, run.Id);
+                FrameIO.WriteInt(frame, position);
+                if (error is not null)
+                    FrameIO.WriteJson(frame, Describe(error));
+                else
+                {
+                    using var writer = new Utf8JsonWriter(frame);
+                    JsonSerializer.Serialize(writer, value, type ?? typeof(object), WireJson.Options);
+                }
+                await output.WriteAsync(FrameIO.End(frame)).ConfigureAwait(false);
+                if (flushEachItem) await output.FlushAsync().ConfigureAwait(false);
+            }
+            await output.FlushAsync().ConfigureAwait(false);
+            if (cancellations.TryRemove(run.Id, out var cts)) cts.Dispose();
+        }
+    }
+
+    private static RemoteError Describe(Exception e) =>
+        new(e.GetType().FullName ?? e.GetType().Name, e.Message, e.StackTrace, e.ToString());
+
+    /// <summary>One Run frame, its arguments copied out of the reader's buffer.</summary>
+    private sealed record RunRequest(int Id, int MethodId, ReadOnlyMemory<byte>[] Arguments)
+    {
+        public static RunRequest Parse(ReadOnlySpan<byte> span)
+        {
+            var id = FrameIO.ReadInt(span, 0);
+            var method = FrameIO.ReadInt(span, 4);
+            var count = FrameIO.ReadInt(span, 8);
+            var arguments = new ReadOnlyMemory<byte>[count];
+            var at = 12;
+            for (var i = 0; i < count; i++)
+            {
+                var length = FrameIO.ReadInt(span, at);
+                arguments[i] = span.Slice(at + 4, length).ToArray();
+                at += 4 + length;
+            }
+            return new RunRequest(id, method, arguments);
+        }
+    }
+}

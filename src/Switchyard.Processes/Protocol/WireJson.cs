@@ -1,0 +1,13 @@
+using System.Text.Json;
+
+namespace Switchyard.Processes.Protocol;
+
+/// <summary>The JSON settings both ends use for arguments, results and messages.</summary>
+internal static class WireJson
+{
+    /// <summary>Fields included, so value tuples (the arguments of a <c>starmap</c>) travel with their items.</summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General) { IncludeFields = true };
+
+    /// <summary>The command-line option that carries the socket path to the worker.</summary>
+    public const string SocketArgument = "--switchyard-socket";
+}
