@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Switchyard.Processes.Protocol;
 
 namespace Switchyard.Processes.Worker;
@@ -19,6 +20,7 @@ internal sealed class WorkMethod
     private readonly bool _takesToken;
     private readonly Func<object, Task>? _asTask;
     private readonly PropertyInfo? _taskResult;
+    private readonly JsonTypeInfo? _single;
 
     private WorkMethod(MethodInfo method, object? target)
     {
@@ -27,6 +29,7 @@ internal sealed class WorkMethod
         var parameters = method.GetParameters();
         _takesToken = parameters.Length > 0 && parameters[^1].ParameterType == typeof(CancellationToken);
         _data = [.. parameters.Take(parameters.Length - (_takesToken ? 1 : 0)).Select(p => p.ParameterType)];
+        if (_data.Length == 1) _single = WireJson.Options.GetTypeInfo(_data[0]);
         var returns = method.ReturnType;
         if (returns == typeof(Task) || returns == typeof(ValueTask))
         {
@@ -50,7 +53,11 @@ internal sealed class WorkMethod
         {
             ResultType = returns == typeof(void) ? null : returns;
         }
+        ResultInfo = WireJson.Options.GetTypeInfo(ResultType ?? typeof(object));
     }
+
+    /// <summary>How the result is written (resolved once: it is the hot path of tiny items).</summary>
+    public JsonTypeInfo ResultInfo { get; }
 
     /// <summary>The type the result is written as; null when the method returns nothing.</summary>
     public Type? ResultType { get; }
@@ -80,8 +87,8 @@ internal sealed class WorkMethod
     public async ValueTask<object?> InvokeAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
     {
         var args = new object?[_data.Length + (_takesToken ? 1 : 0)];
-        if (_data.Length == 1)
-            args[0] = JsonSerializer.Deserialize(json.Span, _data[0], WireJson.Options);
+        if (_single is not null)
+            args[0] = JsonSerializer.Deserialize(json.Span, _single);
         else if (_data.Length > 1)
         {
             // Several parameters (a starmap): the argument is a JSON array, one element per parameter.

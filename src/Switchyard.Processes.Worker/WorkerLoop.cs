@@ -23,9 +23,9 @@ internal static class WorkerLoop
         await using var output = new BufferedStream(network, 64 * 1024);
         var frame = new ArrayBufferWriter<byte>(4096);
 
-        FrameIO.Begin(frame, FrameKind.Hello);
+        Start(frame, FrameKind.Hello);
         FrameIO.WriteJson(frame, new HelloMessage(Environment.ProcessId));
-        await output.WriteAsync(FrameIO.End(frame)).ConfigureAwait(false);
+        await output.WriteAsync(Finish(frame)).ConfigureAwait(false);
         await output.FlushAsync().ConfigureAwait(false);
 
         var header = new byte[5];
@@ -43,15 +43,15 @@ internal static class WorkerLoop
             }
             catch (Exception e)
             {
-                FrameIO.Begin(frame, FrameKind.InitFailed);
+                Start(frame, FrameKind.InitFailed);
                 FrameIO.WriteJson(frame, Describe(e));
-                await output.WriteAsync(FrameIO.End(frame)).ConfigureAwait(false);
+                await output.WriteAsync(Finish(frame)).ConfigureAwait(false);
                 await output.FlushAsync().ConfigureAwait(false);
                 return 3;
             }
         }
-        FrameIO.Begin(frame, FrameKind.Ready);
-        await output.WriteAsync(FrameIO.End(frame)).ConfigureAwait(false);
+        Start(frame, FrameKind.Ready);
+        await output.WriteAsync(Finish(frame)).ConfigureAwait(false);
         await output.FlushAsync().ConfigureAwait(false);
 
         var runs = Channel.CreateUnbounded<RunRequest>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -98,20 +98,20 @@ internal static class WorkerLoop
         ConcurrentDictionary<int, CancellationTokenSource> cancellations, Stream output, bool flushEachItem)
     {
         var frame = new ArrayBufferWriter<byte>(4096);
+        using var json = new Utf8JsonWriter(frame);
         await foreach (var run in runs.ReadAllAsync().ConfigureAwait(false))
         {
             var token = cancellations[run.Id].Token;
             for (var position = 0; position < run.Arguments.Length; position++)
             {
                 object? value = null;
-                Type? type = null;
+                WorkMethod? method = null;
                 Exception? error = null;
                 try
                 {
                     token.ThrowIfCancellationRequested();
-                    var method = methods[run.MethodId].Value;
+                    method = methods[run.MethodId].Value;
                     value = await method.InvokeAsync(run.Arguments[position], token).ConfigureAwait(false);
-                    type = method.ResultType;
                 }
                 catch (OutOfMemoryException)
                 {
@@ -124,22 +124,37 @@ internal static class WorkerLoop
                     error = e;
                 }
 
-                FrameIO.Begin(frame, error is null ? FrameKind.Value : FrameKind.Error);
+                Start(frame, error is null ? FrameKind.Value : FrameKind.Error);
                 FrameIO.WriteInt(frame, run.Id);
                 FrameIO.WriteInt(frame, position);
                 if (error is not null)
                     FrameIO.WriteJson(frame, Describe(error));
                 else
                 {
-                    using var writer = new Utf8JsonWriter(frame);
-                    JsonSerializer.Serialize(writer, value, type ?? typeof(object), WireJson.Options);
+                    json.Reset(frame);
+                    JsonSerializer.Serialize(json, value, method!.ResultInfo);
+                    json.Flush();
                 }
-                await output.WriteAsync(FrameIO.End(frame)).ConfigureAwait(false);
+                await output.WriteAsync(Finish(frame)).ConfigureAwait(false);
                 if (flushEachItem) await output.FlushAsync().ConfigureAwait(false);
             }
+            // Every dispatch's answers leave before the next starts: should that one crash, the pool then knows
+            // exactly which dispatch was running.
             await output.FlushAsync().ConfigureAwait(false);
             if (cancellations.TryRemove(run.Id, out var cts)) cts.Dispose();
         }
+    }
+
+    private static void Start(ArrayBufferWriter<byte> frame, FrameKind kind)
+    {
+        frame.ResetWrittenCount();
+        FrameIO.Begin(frame, kind);
+    }
+
+    private static ReadOnlyMemory<byte> Finish(ArrayBufferWriter<byte> frame)
+    {
+        FrameIO.End(frame, 0);
+        return frame.WrittenMemory;
     }
 
     private static RemoteError Describe(Exception e) =>
@@ -154,11 +169,12 @@ internal static class WorkerLoop
             var method = FrameIO.ReadInt(span, 4);
             var count = FrameIO.ReadInt(span, 8);
             var arguments = new ReadOnlyMemory<byte>[count];
+            var copy = span.ToArray().AsMemory(); // one copy out of the reader's buffer; the arguments are slices of it
             var at = 12;
             for (var i = 0; i < count; i++)
             {
                 var length = FrameIO.ReadInt(span, at);
-                arguments[i] = span.Slice(at + 4, length).ToArray();
+                arguments[i] = copy.Slice(at + 4, length);
                 at += 4 + length;
             }
             return new RunRequest(id, method, arguments);

@@ -13,13 +13,17 @@ internal static class FrameIO
     /// <summary>The largest frame either end accepts: a guard against a corrupted stream, not a design limit.</summary>
     public const int MaxFrame = 256 * 1024 * 1024;
 
-    /// <summary>Starts a frame in <paramref name="buffer"/>: a length placeholder and the kind.</summary>
-    public static void Begin(ArrayBufferWriter<byte> buffer, FrameKind kind)
+    /// <summary>
+    /// Starts a frame at the end of <paramref name="buffer"/> (several frames may share one buffer and one write):
+    /// a length placeholder and the kind. Returns where the frame starts, for <see cref="End"/>.
+    /// </summary>
+    public static int Begin(ArrayBufferWriter<byte> buffer, FrameKind kind)
     {
-        buffer.ResetWrittenCount();
+        var start = buffer.WrittenCount;
         var span = buffer.GetSpan(5);
         span[4] = (byte)kind;
         buffer.Advance(5);
+        return start;
     }
 
     public static void WriteInt(ArrayBufferWriter<byte> buffer, int value)
@@ -45,11 +49,16 @@ internal static class FrameIO
         JsonSerializer.Serialize(writer, value, WireJson.Options);
     }
 
-    /// <summary>Fills in the frame's length; the frame is then <c>buffer.WrittenSpan</c>.</summary>
-    public static ReadOnlyMemory<byte> End(ArrayBufferWriter<byte> buffer)
+    /// <summary>Fills in the length of the frame that starts at <paramref name="start"/> and ends at the buffer's end.</summary>
+    public static void End(ArrayBufferWriter<byte> buffer, int start) =>
+        BinaryPrimitives.WriteInt32LittleEndian(MemoryMarshalSpan(buffer).Slice(start, 4), buffer.WrittenCount - start - 4);
+
+    /// <summary>Drops everything written after <paramref name="length"/> bytes (a frame that could not be completed).</summary>
+    public static void Truncate(ArrayBufferWriter<byte> buffer, int length)
     {
-        BinaryPrimitives.WriteInt32LittleEndian(MemoryMarshalSpan(buffer)[..4], buffer.WrittenCount - 4);
-        return buffer.WrittenMemory;
+        var kept = buffer.WrittenSpan[..length].ToArray();
+        buffer.ResetWrittenCount();
+        buffer.Write(kept);
     }
 
     /// <summary>Reads one frame into <paramref name="body"/> (resized as needed); null at a clean end of stream.</summary>

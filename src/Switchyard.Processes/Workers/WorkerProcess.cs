@@ -9,14 +9,15 @@ namespace Switchyard.Processes.Workers;
 
 /// <summary>
 /// One worker process and its connection: started with the generic host, fed dispatches from the pool's queue
-/// (at most <see cref="Prefetch"/> at a time, so the next is already there when one ends), read for answers, and
+/// (at most <see cref="Prefetch"/> at a time, so the next is already there when one ends; a worker that hangs
+/// without a timeout holds those few until it is killed, when they run elsewhere), read for answers, and
 /// watched for death. The connection is a Unix domain socket of its own; the worker's stdout and stderr are
 /// drained line by line into <see cref="WorkerSettings.Output"/>, so a chatty worker never blocks or corrupts anything.
 /// </summary>
 internal sealed class WorkerProcess : IAsyncDisposable
 {
-    /// <summary>Dispatches a worker holds at once: the one it runs and the next, so it never waits on a round trip.</summary>
-    public const int Prefetch = 2;
+    /// <summary>Dispatches a worker holds at once: the one it runs and a few behind it, so it never waits on a round trip.</summary>
+    public const int Prefetch = 4;
 
     private readonly WorkerPool _pool;
     private readonly Process _process;
@@ -139,6 +140,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         var max = _pool.Settings.MaxItemsPerWorker;
         try
         {
+            var batch = new List<Dispatch>(Prefetch);
             while (true)
             {
                 await _capacity.WaitAsync(life.Token).ConfigureAwait(false);
@@ -148,13 +150,28 @@ internal sealed class WorkerProcess : IAsyncDisposable
                     _capacity.Release();
                     continue;
                 }
+                batch.Add(dispatch);
+                // Whatever else is waiting and fits goes in the same write: tiny items share one system call.
+                while (_itemsSent + batch.Sum(d => d.Indices.Length) < max.GetValueOrDefault(int.MaxValue) &&
+                       _pool.IdleWorkers == 0 && _capacity.Wait(0, CancellationToken.None))
+                {
+                    if (!_pool.Queue.TryRead(out var more))
+                    {
+                        _capacity.Release();
+                        break;
+                    }
+                    if (more.TryMarkSent(this, _pool.NextDispatchId())) batch.Add(more);
+                    else _capacity.Release();
+                }
                 lock (_outstanding)
                 {
-                    _outstanding.Enqueue(dispatch);
-                    if (_outstanding.Count == 1) Arm();
+                    var wasIdle = _outstanding.Count == 0;
+                    foreach (var d in batch) _outstanding.Enqueue(d);
+                    if (wasIdle) Arm();
                 }
-                await SendRunAsync(dispatch).ConfigureAwait(false);
-                _itemsSent += dispatch.Indices.Length;
+                await SendRunAsync(batch).ConfigureAwait(false);
+                foreach (var d in batch) _itemsSent += d.Indices.Length;
+                batch.Clear();
                 if (_itemsSent >= max)
                 {
                     BeginRecycling();
@@ -276,9 +293,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            FrameIO.Begin(_frame, FrameKind.Init);
+            _frame.ResetWrittenCount();
+            var init = FrameIO.Begin(_frame, FrameKind.Init);
             FrameIO.WriteJson(_frame, new InitMessage(_pool.Settings.Initializer, _pool.Settings.FlushEachItem));
-            await _stream.WriteAsync(FrameIO.End(_frame), cancellationToken).ConfigureAwait(false);
+            FrameIO.End(_frame, init);
+            await _stream.WriteAsync(_frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -296,45 +315,51 @@ internal sealed class WorkerProcess : IAsyncDisposable
             throw new InvalidDataException($"Worker process {Pid} ended before it was ready.");
     }
 
-    private async Task SendRunAsync(Dispatch dispatch)
+    private async Task SendRunAsync(List<Dispatch> batch)
     {
-        var job = dispatch.Job;
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_defined.Add(job.MethodId))
+            _frame.ResetWrittenCount();
+            foreach (var dispatch in batch)
             {
-                FrameIO.Begin(_frame, FrameKind.Define);
-                FrameIO.WriteInt(_frame, job.MethodId);
-                FrameIO.WriteJson(_frame, _pool.Method(job.MethodId));
-                await _stream.WriteAsync(FrameIO.End(_frame)).ConfigureAwait(false);
-            }
-            FrameIO.Begin(_frame, FrameKind.Run);
-            FrameIO.WriteInt(_frame, dispatch.Id);
-            FrameIO.WriteInt(_frame, job.MethodId);
-            FrameIO.WriteInt(_frame, dispatch.Indices.Length);
-            try
-            {
-                foreach (var index in dispatch.Indices)
+                var job = dispatch.Job;
+                if (_defined.Add(job.MethodId))
                 {
-                    var at = FrameIO.ReserveInt(_frame);
-                    _json.Reset(_frame);
-                    job.WriteArgument(_json, index);
-                    _json.Flush();
-                    FrameIO.PatchInt(_frame, at, _frame.WrittenCount - at - 4);
+                    var define = FrameIO.Begin(_frame, FrameKind.Define);
+                    FrameIO.WriteInt(_frame, job.MethodId);
+                    FrameIO.WriteJson(_frame, _pool.Method(job.MethodId));
+                    FrameIO.End(_frame, define);
+                }
+                var mark = _frame.WrittenCount;
+                var run = FrameIO.Begin(_frame, FrameKind.Run);
+                FrameIO.WriteInt(_frame, dispatch.Id);
+                FrameIO.WriteInt(_frame, job.MethodId);
+                FrameIO.WriteInt(_frame, dispatch.Indices.Length);
+                try
+                {
+                    foreach (var index in dispatch.Indices)
+                    {
+                        var at = FrameIO.ReserveInt(_frame);
+                        _json.Reset(_frame);
+                        job.WriteArgument(_json, index);
+                        _json.Flush();
+                        FrameIO.PatchInt(_frame, at, _frame.WrittenCount - at - 4);
+                    }
+                    FrameIO.End(_frame, run);
+                }
+                catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+                {
+                    // An argument that cannot be written fails its dispatch here; nothing of it reaches the worker.
+                    FrameIO.Truncate(_frame, mark);
+                    lock (_outstanding) Remove(dispatch);
+                    dispatch.Close();
+                    foreach (var index in dispatch.Indices)
+                        _pool.Fail(job, index, new ArgumentException($"An argument could not be written as JSON: {e.Message}", e));
+                    _capacity.Release();
                 }
             }
-            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
-            {
-                // An argument that cannot be written fails its dispatch here; nothing reaches the worker.
-                lock (_outstanding) RemoveLast(dispatch);
-                dispatch.Close();
-                foreach (var index in dispatch.Indices)
-                    _pool.Fail(job, index, new ArgumentException($"An argument could not be written as JSON: {e.Message}", e));
-                _capacity.Release();
-                return;
-            }
-            await _stream.WriteAsync(FrameIO.End(_frame)).ConfigureAwait(false);
+            if (_frame.WrittenCount > 0) await _stream.WriteAsync(_frame.WrittenMemory).ConfigureAwait(false);
         }
         finally
         {
@@ -349,9 +374,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
             await _writeLock.WaitAsync().ConfigureAwait(false);
             try
             {
-                FrameIO.Begin(_frame, kind);
+                _frame.ResetWrittenCount();
+                var frame = FrameIO.Begin(_frame, kind);
                 if (argument is { } value) FrameIO.WriteInt(_frame, value);
-                await _stream.WriteAsync(FrameIO.End(_frame)).ConfigureAwait(false);
+                FrameIO.End(_frame, frame);
+                await _stream.WriteAsync(_frame.WrittenMemory).ConfigureAwait(false);
             }
             finally
             {
@@ -518,7 +545,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    private void RemoveLast(Dispatch dispatch)
+    private void Remove(Dispatch dispatch)
     {
         var kept = _outstanding.Where(d => d != dispatch).ToArray();
         _outstanding.Clear();
