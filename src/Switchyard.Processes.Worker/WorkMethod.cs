@@ -54,7 +54,11 @@ internal sealed class WorkMethod
             ResultType = returns == typeof(void) ? null : returns;
         }
         ResultInfo = WireJson.Options.GetTypeInfo(ResultType ?? typeof(object));
+        Fast = FastCall.For(method, target);
     }
+
+    /// <summary>A typed call for the common shape (sync, one argument, a result); null for the others.</summary>
+    public FastCall? Fast { get; }
 
     /// <summary>How the result is written (resolved once: it is the hot path of tiny items).</summary>
     public JsonTypeInfo ResultInfo { get; }

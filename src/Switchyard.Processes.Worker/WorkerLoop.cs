@@ -102,16 +102,25 @@ internal static class WorkerLoop
         await foreach (var run in runs.ReadAllAsync().ConfigureAwait(false))
         {
             var token = cancellations[run.Id].Token;
+            var first = 0;
+            var count = 0;
+            var countAt = BeginAnswers(frame, run.Id, first);
             for (var position = 0; position < run.Arguments.Length; position++)
             {
-                object? value = null;
-                WorkMethod? method = null;
+                frame.GetSpan(1)[0] = 1;
+                frame.Advance(1);
+                var at = FrameIO.ReserveInt(frame);
+                json.Reset(frame);
                 Exception? error = null;
                 try
                 {
                     token.ThrowIfCancellationRequested();
-                    method = methods[run.MethodId].Value;
-                    value = await method.InvokeAsync(run.Arguments[position], token).ConfigureAwait(false);
+                    var method = methods[run.MethodId].Value;
+                    if (method.Fast is { } fast)
+                        fast.Run(run.Arguments[position].Span, json);
+                    else
+                        JsonSerializer.Serialize(json, await method.InvokeAsync(run.Arguments[position], token).ConfigureAwait(false), method.ResultInfo);
+                    json.Flush();
                 }
                 catch (OutOfMemoryException)
                 {
@@ -123,26 +132,51 @@ internal static class WorkerLoop
                 {
                     error = e;
                 }
-
-                Start(frame, error is null ? FrameKind.Value : FrameKind.Error);
-                FrameIO.WriteInt(frame, run.Id);
-                FrameIO.WriteInt(frame, position);
                 if (error is not null)
-                    FrameIO.WriteJson(frame, Describe(error));
-                else
                 {
+                    // Drop whatever the result had begun to write; the answer is the error instead.
+                    FrameIO.Truncate(frame, at - 1);
+                    frame.GetSpan(1)[0] = 0;
+                    frame.Advance(1);
+                    at = FrameIO.ReserveInt(frame);
                     json.Reset(frame);
-                    JsonSerializer.Serialize(json, value, method!.ResultInfo);
+                    JsonSerializer.Serialize(json, Describe(error), WireJson.Options);
                     json.Flush();
                 }
-                await output.WriteAsync(Finish(frame)).ConfigureAwait(false);
-                if (flushEachItem) await output.FlushAsync().ConfigureAwait(false);
+                FrameIO.PatchInt(frame, at, frame.WrittenCount - at - 4);
+                count++;
+
+                if (flushEachItem)
+                {
+                    // A timeout must know exactly which item runs: every answer leaves at once.
+                    await output.WriteAsync(EndAnswers(frame, countAt, count)).ConfigureAwait(false);
+                    await output.FlushAsync().ConfigureAwait(false);
+                    first = position + 1;
+                    count = 0;
+                    countAt = BeginAnswers(frame, run.Id, first);
+                }
             }
+            if (count > 0) await output.WriteAsync(EndAnswers(frame, countAt, count)).ConfigureAwait(false);
             // Every dispatch's answers leave before the next starts: should that one crash, the pool then knows
             // exactly which dispatch was running.
             await output.FlushAsync().ConfigureAwait(false);
             if (cancellations.TryRemove(run.Id, out var cts)) cts.Dispose();
         }
+    }
+
+    /// <summary>Starts an Answers frame; returns where its count goes.</summary>
+    private static int BeginAnswers(ArrayBufferWriter<byte> frame, int dispatch, int first)
+    {
+        Start(frame, FrameKind.Answers);
+        FrameIO.WriteInt(frame, dispatch);
+        FrameIO.WriteInt(frame, first);
+        return FrameIO.ReserveInt(frame);
+    }
+
+    private static ReadOnlyMemory<byte> EndAnswers(ArrayBufferWriter<byte> frame, int countAt, int count)
+    {
+        FrameIO.PatchInt(frame, countAt, count);
+        return Finish(frame);
     }
 
     private static void Start(ArrayBufferWriter<byte> frame, FrameKind kind)

@@ -17,10 +17,11 @@ internal enum FrameKind : byte
     Run = 6,
     /// <summary>Pool → worker: [int32 dispatch id]: cancel that dispatch's token and skip its remaining items.</summary>
     Cancel = 7,
-    /// <summary>Worker → pool: [int32 dispatch id][int32 position][JSON result].</summary>
-    Value = 8,
-    /// <summary>Worker → pool: [int32 dispatch id][int32 position][JSON <see cref="RemoteError"/>].</summary>
-    Error = 9,
+    /// <summary>
+    /// Worker → pool: answers to consecutive items of a dispatch: [int32 dispatch id][int32 first position][int32 count]
+    /// then count × ([byte 1 = value, 0 = error][int32 length][JSON result, or JSON <see cref="RemoteError"/>]).
+    /// </summary>
+    Answers = 8,
     /// <summary>Pool → worker: exit cleanly (recycling).</summary>
     Shutdown = 10,
 }

@@ -27,6 +27,6 @@ internal sealed class Shipment<TIn>
     public void Write(Utf8JsonWriter writer, TIn argument)
     {
         if (_spread is not null) _spread.Write(writer, argument);
-        else JsonSerializer.Serialize(writer, argument, WireJson.Options);
+        else JsonSerializer.Serialize(writer, argument, WireJson.Info<TIn>.Type);
     }
 }

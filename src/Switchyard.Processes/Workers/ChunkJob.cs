@@ -12,7 +12,7 @@ internal sealed class ChunkJob<TIn, TOut>(MapChunk<TIn, TOut> chunk, Shipment<TI
     public override void WriteArgument(Utf8JsonWriter writer, int index) => shipment.Write(writer, chunk.Items[index]);
 
     protected override void OnValue(int index, ReadOnlySpan<byte> json) =>
-        chunk.SetValue(index, JsonSerializer.Deserialize<TOut>(json, WireJson.Options)!);
+        chunk.SetValue(index, JsonSerializer.Deserialize(json, WireJson.Info<TOut>.Type)!);
 
     protected override void OnError(int index, Exception error) => chunk.SetError(index, error);
 }

@@ -15,7 +15,7 @@ internal sealed class ItemJob<TIn, TOut>(Shipment<TIn> shipment, TIn argument, b
     public override void WriteArgument(Utf8JsonWriter writer, int index) => shipment.Write(writer, argument);
 
     protected override void OnValue(int index, ReadOnlySpan<byte> json) =>
-        _result.TrySetResult(ignoreValue ? default! : JsonSerializer.Deserialize<TOut>(json, WireJson.Options)!);
+        _result.TrySetResult(ignoreValue ? default! : JsonSerializer.Deserialize(json, WireJson.Info<TOut>.Type)!);
 
     protected override void OnError(int index, Exception error)
     {

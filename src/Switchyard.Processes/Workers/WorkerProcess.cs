@@ -400,10 +400,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             while (await FrameIO.ReadAsync(_input, header, Body, CancellationToken.None).ConfigureAwait(false) is { } frame)
             {
-                if (frame.Kind is not (FrameKind.Value or FrameKind.Error))
+                if (frame.Kind is not FrameKind.Answers)
                     throw new InvalidDataException($"Unexpected frame {frame.Kind} from worker process {Pid}.");
                 var span = body.AsSpan(0, frame.Length);
-                Answer(FrameIO.ReadInt(span, 0), FrameIO.ReadInt(span, 4), frame.Kind == FrameKind.Value, span[8..]);
+                Answer(FrameIO.ReadInt(span, 0), FrameIO.ReadInt(span, 4), FrameIO.ReadInt(span, 8), span[12..]);
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
@@ -418,21 +418,30 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    private void Answer(int id, int position, bool ok, ReadOnlySpan<byte> payload)
+    /// <summary>Delivers <paramref name="count"/> answers to the dispatch the worker is running, from <paramref name="first"/> on.</summary>
+    private void Answer(int id, int first, int count, ReadOnlySpan<byte> answers)
     {
         Dispatch dispatch;
         lock (_outstanding)
         {
-            if (!_outstanding.TryPeek(out dispatch!) || dispatch.Id != id || dispatch.Answered != position)
-                throw new InvalidDataException($"Worker process {Pid} answered dispatch {id} item {position} out of turn.");
-            dispatch.Answered++;
+            if (!_outstanding.TryPeek(out dispatch!) || dispatch.Id != id || dispatch.Answered != first || count > dispatch.Remaining)
+                throw new InvalidDataException($"Worker process {Pid} answered dispatch {id} items {first}+{count} out of turn.");
         }
         var job = dispatch.Job;
-        var index = dispatch.Indices[position];
-        if (ok)
-            _pool.Complete(job, index, payload);
-        else
+        var at = 0;
+        for (var n = 0; n < count; n++)
         {
+            var ok = answers[at] == 1;
+            var length = FrameIO.ReadInt(answers, at + 1);
+            var payload = answers.Slice(at + 5, length);
+            at += 5 + length;
+            var index = dispatch.Indices[dispatch.Answered];
+            dispatch.Answered++; // only this reader writes it; a death is handled after the reader has ended
+            if (ok)
+            {
+                _pool.Complete(job, index, payload);
+                continue;
+            }
             var error = FrameIO.ReadJson<RemoteError>(payload);
             _pool.Fail(job, index, error.Type is "System.OperationCanceledException" or "System.Threading.Tasks.TaskCanceledException" && job.Token.IsCancellationRequested
                 ? new OperationCanceledException(job.Token)
