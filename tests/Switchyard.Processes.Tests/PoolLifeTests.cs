@@ -22,6 +22,7 @@ public sealed class PoolLifeTests
     {
         var lane = Lanes.Create();
         await lane.MapAsync(Enumerable.Range(0, 10), Remote.Square).Within();
+        await Signal.Until(() => lane.PoolStatistics().WorkersAlive == 2, what: "two workers");
         var first = lane.PoolStatistics().WorkerPids.ToList();
         Assert.Equal(2, first.Count);
 

@@ -76,7 +76,8 @@ public sealed class WorkerDeathTests
     public async Task A_timeout_kills_the_worker_and_the_others_run_on()
     {
         await using var lane = ProcessLane.Create(new ProcessLaneOptions { Workers = 2, WorkerOutput = TextWriter.Null, ItemTimeout = TimeSpan.FromSeconds(3) });
-        var pidsBefore = (await lane.MapAsync(Enumerable.Range(0, 20), Remote.Pid).Within()).ToHashSet();
+        await Signal.Until(() => lane.PoolStatistics().WorkersAlive == 2, what: "two workers");
+        var pidsBefore = lane.PoolStatistics().WorkerPids.ToList();
         var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 30), Remote.HangOnZero));
 
         var failed = Assert.Single(outcomes, o => !o.Succeeded);

@@ -83,6 +83,9 @@ internal sealed class WorkerPool : IAsyncDisposable
         job.Error(index, error);
     }
 
+    /// <summary>A worker died; its replacement is a restart.</summary>
+    public void CountRestart() => Interlocked.Increment(ref _restarts);
+
     public ProcessPoolStatistics Statistics()
     {
         var alive = _slots.Where(w => w is { HasExited: false }).Select(w => w!).ToArray();
@@ -141,8 +144,7 @@ internal sealed class WorkerPool : IAsyncDisposable
                 _slots[slot] = null;
                 await worker.DisposeAsync().ConfigureAwait(false);
             }
-            if (end == WorkerEnd.Died) Interlocked.Increment(ref _restarts);
-            else if (end == WorkerEnd.Recycled) Interlocked.Increment(ref _recycles);
+            if (end == WorkerEnd.Recycled) Interlocked.Increment(ref _recycles);
         }
     }
 

@@ -499,6 +499,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         int? exitCode = await ExitCodeAsync().ConfigureAwait(false);
         if (left.Count == 0 && _shutdownSent && exitCode == 0) return WorkerEnd.Recycled;
 
+        _pool.CountRestart(); // before any item hears of the death, so statistics never lag behind it
         var settings = _pool.Settings;
         Exception reason = _timedOut
             ? new TimeoutException($"The item ran longer than ProcessLaneOptions.ItemTimeout ({settings.ItemTimeout}); its worker process {Pid} was killed.")
