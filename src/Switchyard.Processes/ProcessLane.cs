@@ -22,8 +22,8 @@ namespace Switchyard.Processes;
 /// the build) with the <c>dotnet</c> that runs this process; it loads the work's assembly by path, its dependencies
 /// resolved from that assembly's folder and deps.json. The protocol uses a Unix domain socket per worker, so what
 /// the work prints on stdout or stderr is only forwarded to <see cref="ProcessLaneOptions.WorkerOutput"/>.</para>
-/// <para><b>Maps</b> ship each chunk as one message (<see cref="MapOptions.ChunkSize"/>; for tiny items use hundreds
-/// or thousands, or <see cref="DefaultChunkSize"/>). <see cref="MapOptions.ItemTimeout"/> and
+/// <para><b>Maps</b> ship each chunk as one message. When <see cref="MapOptions.ChunkSize"/> is left null the chunk size
+/// is Python's: length / (4 × workers) for an input of known length (at most half the window per worker), else 1. <see cref="MapOptions.ItemTimeout"/> and
 /// <see cref="MapOptions.Retry"/> do not apply here: use <see cref="ProcessLaneOptions.ItemTimeout"/> and
 /// <see cref="ProcessLaneOptions.RetryItemsOfDeadWorker"/>. A thrown exception comes back as a
 /// <see cref="RemoteWorkException"/> with the remote type, message and stack trace.</para>
@@ -54,14 +54,15 @@ public sealed class ProcessLane : Lane
     internal override int DefaultWindow => (int)Math.Clamp(4096L * Parallelism, 4096, 1 << 16);
 
     /// <summary>
-    /// Python's default chunk size for a map of <paramref name="length"/> items over <paramref name="workers"/>
-    /// workers: length / (4 × workers), rounded up, at least 1. Pass it as <see cref="MapOptions.ChunkSize"/>.
+    /// Python's default for <c>Pool.map</c> when the length is known: length / (4 × workers), rounded up, at least 1;
+    /// but never more than half the window per worker, so every worker has a chunk to run and one waiting.
     /// </summary>
-    public static int DefaultChunkSize(long length, int workers)
+    internal override int DefaultChunkSize(long? knownLength, int window)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
-        return (int)Math.Clamp((length + 4L * workers - 1) / (4L * workers), 1, int.MaxValue);
+        if (knownLength is not { } length) return 1;
+        var workers = (long)Parallelism;
+        var python = Math.Max(1, (length + 4 * workers - 1) / (4 * workers));
+        return (int)Math.Clamp(python, 1, Math.Max(1, window / (2 * workers)));
     }
 
     /// <summary>Runs <paramref name="work"/>(<paramref name="argument"/>) in a worker and returns its result.</summary>

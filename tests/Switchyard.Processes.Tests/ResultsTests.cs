@@ -79,11 +79,20 @@ public sealed class ResultsTests
     }
 
     [Fact]
-    public async Task Python_like_default_chunk_size()
+    public async Task The_default_chunk_size_is_Pythons_when_the_length_is_known()
     {
-        Assert.Equal(12500, ProcessLane.DefaultChunkSize(100_000, 2));
-        Assert.Equal(1, ProcessLane.DefaultChunkSize(3, 4));
-        Assert.Equal(1, ProcessLane.DefaultChunkSize(0, 4));
-        await Task.CompletedTask;
+        await using var lane = Lanes.Create(2);
+        // 100 items over 2 workers: chunks of 100 / (4 × 2) = 13 → 8 chunks, each one lane item.
+        var results = await lane.MapAsync(Enumerable.Range(0, 100), Remote.Square).Within();
+        Assert.Equal(Enumerable.Range(0, 100).Select(x => x * x), results);
+        Assert.Equal(8, lane.Statistics().Completed);
+
+        // Unknown length (a lazy sequence): chunks of 1.
+        await lane.MapAsync(Enumerable.Range(0, 10).Where(_ => true), Remote.Square).Within();
+        Assert.Equal(18, lane.Statistics().Completed);
+
+        // Explicit sizes win.
+        await lane.MapAsync(Enumerable.Range(0, 10), Remote.Square, new MapOptions { ChunkSize = 5 }).Within();
+        Assert.Equal(20, lane.Statistics().Completed);
     }
 }
