@@ -14,6 +14,12 @@ internal abstract class FastCall
     /// <summary>Reads the argument from <paramref name="argument"/>, calls the method and writes its result.</summary>
     public abstract void Run(ReadOnlySpan<byte> argument, Utf8JsonWriter result);
 
+    /// <summary>
+    /// Runs every argument of a JSON array, writing the JSON array of results; failures are added to
+    /// <paramref name="errors"/> by position (their result is the default value).
+    /// </summary>
+    public abstract void RunBatch(ReadOnlySpan<byte> arguments, Utf8JsonWriter results, List<(int Position, Exception Error)> errors, CancellationToken cancellationToken);
+
     /// <summary>A fast call for <paramref name="method"/>, or null when it has another shape.</summary>
     public static FastCall? For(MethodInfo method, object? target)
     {
@@ -36,7 +42,26 @@ internal sealed class FastCall<TArg, TResult>(MethodInfo method, object? target)
         : method.CreateDelegate<Func<TArg, TResult>>(target);
     private readonly JsonTypeInfo<TArg> _argument = (JsonTypeInfo<TArg>)WireJson.Options.GetTypeInfo(typeof(TArg));
     private readonly JsonTypeInfo<TResult> _result = (JsonTypeInfo<TResult>)WireJson.Options.GetTypeInfo(typeof(TResult));
+    private readonly JsonTypeInfo<TArg[]> _arguments = (JsonTypeInfo<TArg[]>)WireJson.Options.GetTypeInfo(typeof(TArg[]));
+    private readonly JsonTypeInfo<TResult[]> _results = (JsonTypeInfo<TResult[]>)WireJson.Options.GetTypeInfo(typeof(TResult[]));
 
     public override void Run(ReadOnlySpan<byte> argument, Utf8JsonWriter result) =>
         JsonSerializer.Serialize(result, _call(JsonSerializer.Deserialize(argument, _argument)!), _result);
+
+    public override void RunBatch(ReadOnlySpan<byte> arguments, Utf8JsonWriter results, List<(int Position, Exception Error)> errors, CancellationToken cancellationToken)
+    {
+        var args = JsonSerializer.Deserialize(arguments, _arguments) ?? [];
+        var values = new TResult[args.Length];
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                errors.Add((i, new OperationCanceledException(cancellationToken)));
+                continue;
+            }
+            try { values[i] = _call(args[i]); }
+            catch (Exception e) when (e is not OutOfMemoryException) { errors.Add((i, e)); }
+        }
+        JsonSerializer.Serialize(results, values, _results);
+    }
 }

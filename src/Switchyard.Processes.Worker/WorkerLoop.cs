@@ -75,8 +75,8 @@ internal static class WorkerLoop
                     var reference = FrameIO.ReadJson<MethodRef>(span[4..]);
                     methods[FrameIO.ReadInt(span, 0)] = new Lazy<WorkMethod>(() => WorkMethod.Resolve(reference));
                     break;
-                case FrameKind.Run:
-                    var request = RunRequest.Parse(span);
+                case FrameKind.Run or FrameKind.RunBatch:
+                    var request = kind == FrameKind.Run ? RunRequest.Parse(span) : RunRequest.ParseBatch(span);
                     cancellations[request.Id] = new CancellationTokenSource();
                     runs.Writer.TryWrite(request);
                     break;
@@ -99,9 +99,64 @@ internal static class WorkerLoop
     {
         var frame = new ArrayBufferWriter<byte>(4096);
         using var json = new Utf8JsonWriter(frame);
-        await foreach (var run in runs.ReadAllAsync().ConfigureAwait(false))
+        var scratch = new ArrayBufferWriter<byte>(4096);
+        using var scratchJson = new Utf8JsonWriter(scratch);
+        var errors = new List<(int Position, Exception Error)>();
+        await foreach (var request in runs.ReadAllAsync().ConfigureAwait(false))
         {
+            var run = request;
             var token = cancellations[run.Id].Token;
+            if (run.Batch is { } batch)
+            {
+                WorkMethod? fastMethod = null;
+                try { fastMethod = methods[run.MethodId].Value; }
+                catch (Exception e) when (e is not OutOfMemoryException) { } // the item path below reports it for each item
+                if (fastMethod?.Fast is { } fast)
+                {
+                    errors.Clear();
+                    scratch.ResetWrittenCount();
+                    scratchJson.Reset(scratch);
+                    try
+                    {
+                        fast.RunBatch(batch.Span, scratchJson, errors, token);
+                        scratchJson.Flush();
+                    }
+                    catch (OutOfMemoryException)
+                    {
+                        Environment.FailFast("switchyard-worker: out of memory.");
+                    }
+                    catch (Exception e)
+                    {
+                        // The arguments could not be read as a whole: every item fails with the reason.
+                        scratch.ResetWrittenCount();
+                        scratchJson.Reset(scratch);
+                        scratchJson.WriteStartArray();
+                        scratchJson.WriteEndArray();
+                        scratchJson.Flush();
+                        errors.Clear();
+                        for (var i = 0; i < run.Count; i++) errors.Add((i, e));
+                    }
+                    Start(frame, FrameKind.BatchAnswers);
+                    FrameIO.WriteInt(frame, run.Id);
+                    FrameIO.WriteInt(frame, run.Count);
+                    FrameIO.WriteInt(frame, errors.Count);
+                    foreach (var (position, error) in errors)
+                    {
+                        FrameIO.WriteInt(frame, position);
+                        var at = FrameIO.ReserveInt(frame);
+                        json.Reset(frame);
+                        JsonSerializer.Serialize(json, Describe(error), WireJson.Options);
+                        json.Flush();
+                        FrameIO.PatchInt(frame, at, frame.WrittenCount - at - 4);
+                    }
+                    frame.Write(scratch.WrittenSpan);
+                    await output.WriteAsync(Finish(frame)).ConfigureAwait(false);
+                    await output.FlushAsync().ConfigureAwait(false);
+                    if (cancellations.TryRemove(run.Id, out var done)) done.Dispose();
+                    continue;
+                }
+                run = run.Split();
+            }
             var first = 0;
             var count = 0;
             var countAt = BeginAnswers(frame, run.Id, first);
@@ -194,8 +249,8 @@ internal static class WorkerLoop
     private static RemoteError Describe(Exception e) =>
         new(e.GetType().FullName ?? e.GetType().Name, e.Message, e.StackTrace, e.ToString());
 
-    /// <summary>One Run frame, its arguments copied out of the reader's buffer.</summary>
-    private sealed record RunRequest(int Id, int MethodId, ReadOnlyMemory<byte>[] Arguments)
+    /// <summary>One Run frame (its arguments copied out of the reader's buffer), or a RunBatch frame (one JSON array).</summary>
+    private sealed record RunRequest(int Id, int MethodId, int Count, ReadOnlyMemory<byte>[] Arguments, ReadOnlyMemory<byte>? Batch)
     {
         public static RunRequest Parse(ReadOnlySpan<byte> span)
         {
@@ -211,7 +266,18 @@ internal static class WorkerLoop
                 arguments[i] = copy.Slice(at + 4, length);
                 at += 4 + length;
             }
-            return new RunRequest(id, method, arguments);
+            return new RunRequest(id, method, count, arguments, null);
+        }
+
+        public static RunRequest ParseBatch(ReadOnlySpan<byte> span) =>
+            new(FrameIO.ReadInt(span, 0), FrameIO.ReadInt(span, 4), FrameIO.ReadInt(span, 8), [], span[12..].ToArray());
+
+        /// <summary>The batch's arguments one by one, for a method with no fast path.</summary>
+        public RunRequest Split()
+        {
+            using var document = JsonDocument.Parse(Batch!.Value);
+            var arguments = document.RootElement.EnumerateArray().Select(e => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(e.GetRawText())).ToArray();
+            return this with { Arguments = arguments, Batch = null };
         }
     }
 }

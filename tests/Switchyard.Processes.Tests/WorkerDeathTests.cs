@@ -30,7 +30,7 @@ public sealed class WorkerDeathTests
     public async Task FailFast_fails_its_item_and_every_other_item_completes()
     {
         await using var lane = Lanes.Create();
-        var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 40), Remote.FailFastOn));
+        var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 40), Remote.FailFastOn, OneByOne));
         AssertOnlyItemFiveDied(outcomes, "SIGABRT");
         Assert.True(lane.PoolStatistics().Restarts >= 1);
     }
@@ -39,7 +39,7 @@ public sealed class WorkerDeathTests
     public async Task Stack_overflow_fails_its_item_and_every_other_item_completes()
     {
         await using var lane = Lanes.Create();
-        var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 40), Remote.OverflowOn));
+        var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 40), Remote.OverflowOn, OneByOne));
         AssertOnlyItemFiveDied(outcomes, "died");
     }
 
@@ -52,7 +52,7 @@ public sealed class WorkerDeathTests
             WorkerOutput = TextWriter.Null,
             Environment = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x8000000" }, // 128 MiB
         });
-        var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 40), Remote.ExhaustMemoryOn));
+        var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 40), Remote.ExhaustMemoryOn, OneByOne));
         AssertOnlyItemFiveDied(outcomes, "SIGABRT");
     }
 
@@ -78,7 +78,7 @@ public sealed class WorkerDeathTests
         await using var lane = ProcessLane.Create(new ProcessLaneOptions { Workers = 2, WorkerOutput = TextWriter.Null, ItemTimeout = TimeSpan.FromSeconds(3) });
         await Signal.Until(() => lane.PoolStatistics().WorkersAlive == 2, what: "two workers");
         var pidsBefore = lane.PoolStatistics().WorkerPids.ToList();
-        var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 30), Remote.HangOnZero));
+        var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 30), Remote.HangOnZero, OneByOne));
 
         var failed = Assert.Single(outcomes, o => !o.Succeeded);
         Assert.Equal(0, failed.Index);
@@ -102,6 +102,18 @@ public sealed class WorkerDeathTests
         Assert.Equal(9, await lane.SubmitAsync(Remote.Square, 3).Within());
         Assert.Equal(0, lane.PoolStatistics().Restarts);
     }
+
+    [Fact]
+    public async Task With_chunks_a_death_fails_only_the_chunk_that_was_running()
+    {
+        await using var lane = Lanes.Create();
+        var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 40), Remote.FailFastOn, new MapOptions { ChunkSize = 4 }));
+        Assert.Equal(40, outcomes.Count);
+        Assert.Equal([4, 5, 6, 7], outcomes.Where(o => !o.Succeeded).Select(o => o.Index));
+        Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.IsType<WorkerDiedException>(o.Exception));
+    }
+
+    private static readonly MapOptions OneByOne = new() { ChunkSize = 1 };
 
     private static async Task<List<Outcome<int>>> Outcomes(MapStream<int> stream)
     {

@@ -24,4 +24,15 @@ internal enum FrameKind : byte
     Answers = 8,
     /// <summary>Pool → worker: exit cleanly (recycling).</summary>
     Shutdown = 10,
+    /// <summary>
+    /// Pool → worker: a dispatch whose arguments travel as one JSON array (tiny items of a chunk):
+    /// [int32 dispatch id][int32 method id][int32 count][JSON array].
+    /// </summary>
+    RunBatch = 11,
+    /// <summary>
+    /// Worker → pool: every answer to a <see cref="RunBatch"/> at once: [int32 dispatch id][int32 count][int32 error count]
+    /// then error count × ([int32 position][int32 length][JSON <see cref="RemoteError"/>]), then the JSON array of results
+    /// (a default value where an item failed).
+    /// </summary>
+    BatchAnswers = 12,
 }

@@ -18,6 +18,9 @@ internal sealed class Shipment<TIn>
     /// <summary>The method's id in the pool (its identity is sent once per worker).</summary>
     public int MethodId { get; }
 
+    /// <summary>True when an argument is written as itself (not spread over several parameters).</summary>
+    public bool Plain => _spread is null;
+
     /// <summary>Identifies <paramref name="body"/>, seeing through a <see cref="Spread{T1,T2,TOut}"/>.</summary>
     /// <exception cref="ArgumentException">The body cannot travel (a closure, an instance method...).</exception>
     public static Shipment<TIn> Of(Delegate body, string parameter, WorkerPool pool) => body.Target is ISpread spread

@@ -15,4 +15,16 @@ internal sealed class ChunkJob<TIn, TOut>(MapChunk<TIn, TOut> chunk, Shipment<TI
         chunk.SetValue(index, JsonSerializer.Deserialize(json, WireJson.Info<TOut>.Type)!);
 
     protected override void OnError(int index, Exception error) => chunk.SetError(index, error);
+
+    public override bool CanBatch => shipment.Plain;
+
+    public override void WriteArguments(Utf8JsonWriter writer, int start, int count) =>
+        JsonSerializer.Serialize(writer, chunk.Items.AsSpan(start, count).ToArray(), WireJson.Info<TIn[]>.Type);
+
+    protected override void OnValues(int start, ReadOnlySpan<byte> array, IReadOnlySet<int> failed)
+    {
+        var values = JsonSerializer.Deserialize(array, WireJson.Info<TOut[]>.Type) ?? [];
+        for (var p = 0; p < values.Length && start + p < Count; p++)
+            if (!failed.Contains(p)) chunk.SetValue(start + p, values[p]);
+    }
 }

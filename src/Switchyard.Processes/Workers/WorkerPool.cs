@@ -74,13 +74,25 @@ internal sealed class WorkerPool : IAsyncDisposable
             Refuse(dispatch);
     }
 
-    public void Complete(PoolJob job, int index, ReadOnlySpan<byte> json) =>
+    public void Complete(PoolJob job, int index, ReadOnlySpan<byte> json)
+    {
         Interlocked.Increment(ref job.Value(index, json) ? ref _done : ref _failed);
+        job.Ended();
+    }
+
+    /// <summary>Counts the items of a batch answered by <see cref="PoolJob.Values"/>, then ends them.</summary>
+    public void Counted(PoolJob job, int done, int failed)
+    {
+        Interlocked.Add(ref _done, done);
+        Interlocked.Add(ref _failed, failed);
+        job.Ended(done + failed);
+    }
 
     public void Fail(PoolJob job, int index, Exception error)
     {
         Interlocked.Increment(ref _failed);
         job.Error(index, error);
+        job.Ended();
     }
 
     /// <summary>A worker died; its replacement is a restart.</summary>

@@ -332,19 +332,29 @@ internal sealed class WorkerProcess : IAsyncDisposable
                     FrameIO.End(_frame, define);
                 }
                 var mark = _frame.WrittenCount;
-                var run = FrameIO.Begin(_frame, FrameKind.Run);
+                var asArray = IsBatch(dispatch);
+                var run = FrameIO.Begin(_frame, asArray ? FrameKind.RunBatch : FrameKind.Run);
                 FrameIO.WriteInt(_frame, dispatch.Id);
                 FrameIO.WriteInt(_frame, job.MethodId);
                 FrameIO.WriteInt(_frame, dispatch.Indices.Length);
                 try
                 {
-                    foreach (var index in dispatch.Indices)
+                    if (asArray)
                     {
-                        var at = FrameIO.ReserveInt(_frame);
                         _json.Reset(_frame);
-                        job.WriteArgument(_json, index);
+                        job.WriteArguments(_json, dispatch.Indices[0], dispatch.Indices.Length);
                         _json.Flush();
-                        FrameIO.PatchInt(_frame, at, _frame.WrittenCount - at - 4);
+                    }
+                    else
+                    {
+                        foreach (var index in dispatch.Indices)
+                        {
+                            var at = FrameIO.ReserveInt(_frame);
+                            _json.Reset(_frame);
+                            job.WriteArgument(_json, index);
+                            _json.Flush();
+                            FrameIO.PatchInt(_frame, at, _frame.WrittenCount - at - 4);
+                        }
                     }
                     FrameIO.End(_frame, run);
                 }
@@ -365,6 +375,19 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>
+    /// Whether a dispatch's arguments travel as one JSON array: consecutive items of a chunk, when answers need not
+    /// come one by one (no timeout). A dispatch is answered as a whole anyway, so this changes no failure's scope.
+    /// </summary>
+    private bool IsBatch(Dispatch dispatch)
+    {
+        var indices = dispatch.Indices;
+        if (indices.Length < 2 || !dispatch.Job.CanBatch || _pool.Settings.FlushEachItem) return false;
+        for (var i = 1; i < indices.Length; i++)
+            if (indices[i] != indices[0] + i) return false;
+        return true;
     }
 
     private async Task SendAsync(FrameKind kind, int? argument = null)
@@ -400,10 +423,13 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             while (await FrameIO.ReadAsync(_input, header, Body, CancellationToken.None).ConfigureAwait(false) is { } frame)
             {
-                if (frame.Kind is not FrameKind.Answers)
-                    throw new InvalidDataException($"Unexpected frame {frame.Kind} from worker process {Pid}.");
                 var span = body.AsSpan(0, frame.Length);
-                Answer(FrameIO.ReadInt(span, 0), FrameIO.ReadInt(span, 4), FrameIO.ReadInt(span, 8), span[12..]);
+                if (frame.Kind is FrameKind.Answers)
+                    Answer(FrameIO.ReadInt(span, 0), FrameIO.ReadInt(span, 4), FrameIO.ReadInt(span, 8), span[12..]);
+                else if (frame.Kind is FrameKind.BatchAnswers)
+                    AnswerBatch(FrameIO.ReadInt(span, 0), FrameIO.ReadInt(span, 4), FrameIO.ReadInt(span, 8), span[12..]);
+                else
+                    throw new InvalidDataException($"Unexpected frame {frame.Kind} from worker process {Pid}.");
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
@@ -418,6 +444,36 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Delivers every answer to a batch dispatch: its errors, then one JSON array of results.</summary>
+    private void AnswerBatch(int id, int count, int errorCount, ReadOnlySpan<byte> rest)
+    {
+        Dispatch dispatch;
+        lock (_outstanding)
+        {
+            if (!_outstanding.TryPeek(out dispatch!) || dispatch.Id != id || dispatch.Answered != 0 || count != dispatch.Indices.Length)
+                throw new InvalidDataException($"Worker process {Pid} answered batch {id} out of turn.");
+        }
+        var job = dispatch.Job;
+        var errors = new Dictionary<int, Exception>(errorCount);
+        var at = 0;
+        for (var n = 0; n < errorCount; n++)
+        {
+            var position = FrameIO.ReadInt(rest, at);
+            var length = FrameIO.ReadInt(rest, at + 4);
+            errors[position] = ToException(job, FrameIO.ReadJson<RemoteError>(rest.Slice(at + 8, length)));
+            at += 8 + length;
+        }
+        dispatch.Answered = count;
+        Settle(dispatch); // first, as for single answers
+        var failed = job.Values(dispatch.Indices[0], count, rest[at..], errors);
+        _pool.Counted(job, count - failed, failed);
+    }
+
+    private static Exception ToException(PoolJob job, RemoteError error) =>
+        error.Type is "System.OperationCanceledException" or "System.Threading.Tasks.TaskCanceledException" && job.Token.IsCancellationRequested
+            ? new OperationCanceledException(job.Token)
+            : new RemoteWorkException(error.Type, error.Message, error.StackTrace, error.Detail);
+
     /// <summary>Delivers <paramref name="count"/> answers to the dispatch the worker is running, from <paramref name="first"/> on.</summary>
     private void Answer(int id, int first, int count, ReadOnlySpan<byte> answers)
     {
@@ -427,6 +483,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
             if (!_outstanding.TryPeek(out dispatch!) || dispatch.Id != id || dispatch.Answered != first || count > dispatch.Remaining)
                 throw new InvalidDataException($"Worker process {Pid} answered dispatch {id} items {first}+{count} out of turn.");
         }
+        // Retire the dispatch first, so that whoever hears of its last item sees the worker's state already settled.
+        var start = dispatch.Answered;
+        dispatch.Answered += count; // only this reader writes it; a death is handled after the reader has ended
+        Settle(dispatch);
         var job = dispatch.Job;
         var at = 0;
         for (var n = 0; n < count; n++)
@@ -435,19 +495,15 @@ internal sealed class WorkerProcess : IAsyncDisposable
             var length = FrameIO.ReadInt(answers, at + 1);
             var payload = answers.Slice(at + 5, length);
             at += 5 + length;
-            var index = dispatch.Indices[dispatch.Answered];
-            dispatch.Answered++; // only this reader writes it; a death is handled after the reader has ended
-            if (ok)
-            {
-                _pool.Complete(job, index, payload);
-                continue;
-            }
-            var error = FrameIO.ReadJson<RemoteError>(payload);
-            _pool.Fail(job, index, error.Type is "System.OperationCanceledException" or "System.Threading.Tasks.TaskCanceledException" && job.Token.IsCancellationRequested
-                ? new OperationCanceledException(job.Token)
-                : new RemoteWorkException(error.Type, error.Message, error.StackTrace, error.Detail));
+            var index = dispatch.Indices[start + n];
+            if (ok) _pool.Complete(job, index, payload);
+            else _pool.Fail(job, index, ToException(job, FrameIO.ReadJson<RemoteError>(payload)));
         }
+    }
 
+    /// <summary>After answers arrived: retire the dispatch if it is complete, and keep the timer and recycling in step.</summary>
+    private void Settle(Dispatch dispatch)
+    {
         var finished = false;
         var shutdown = false;
         lock (_outstanding)
