@@ -32,6 +32,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly SemaphoreSlim _capacity = new(Prefetch, Prefetch);
     private readonly ITimer? _timer;
     private readonly TaskCompletionSource _lifetime = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _reader = Task.CompletedTask;
     private volatile bool _timedOut;
     private bool _recycling, _shutdownSent;
     private long _itemsSent;
@@ -134,9 +135,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
     public async Task<WorkerEnd> RunAsync(CancellationToken stopping)
     {
         using var life = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var reader = ReadLoopAsync();
-        var watcher = reader.ContinueWith(static (_, s) => ((CancellationTokenSource)s!).Cancel(), life,
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var reader = _reader = ReadLoopAsync();
+        var watcher = reader.ContinueWith(static (_, s) =>
+        {
+            try { ((CancellationTokenSource)s!).Cancel(); }
+            catch (ObjectDisposedException) { } // the run already ended (the pool is stopping)
+        }, life, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var max = _pool.Settings.MaxItemsPerWorker;
         try
         {
@@ -241,6 +245,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
     {
         await KillAndWaitAsync(_process).ConfigureAwait(false);
         _lifetime.TrySetResult();
+        try { _socket.Shutdown(SocketShutdown.Both); }
+        catch (SocketException) { } // already closed by the worker's death
+        await Task.WhenAny(_reader).ConfigureAwait(false); // it has delivered all it read before anything is failed below
         _socket.Dispose();
         List<Dispatch> left;
         lock (_outstanding)
