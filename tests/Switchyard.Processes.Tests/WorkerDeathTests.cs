@@ -104,6 +104,38 @@ public sealed class WorkerDeathTests
     }
 
     [Fact]
+    public async Task A_worker_killed_in_the_middle_of_a_long_map_loses_and_hangs_nothing_else()
+    {
+        await using var lane = Lanes.Create();
+        await Signal.Until(() => lane.PoolStatistics().WorkersAlive == 2, what: "two workers");
+        var victim = lane.PoolStatistics().WorkerPids[0];
+        var outcomes = new List<Outcome<int>>();
+        await foreach (var outcome in lane.Stream(Enumerable.Range(0, 2000), Remote.Spin, OneByOne).Outcomes())
+        {
+            outcomes.Add(outcome);
+            if (outcomes.Count == 500)
+            {
+                using var process = Process.GetProcessById(victim);
+                process.Kill();
+            }
+        }
+        Assert.Equal(Enumerable.Range(0, 2000), outcomes.Select(o => (int)o.Index));
+        var failed = outcomes.Where(o => !o.Succeeded).ToList();
+        Assert.InRange(failed.Count, 0, 1); // at most the item the killed worker was running
+        Assert.All(failed, o => Assert.IsType<WorkerDiedException>(o.Exception));
+        await Signal.Until(() => lane.PoolStatistics().Restarts == 1, what: "one restart");
+    }
+
+    [Fact]
+    public async Task A_failing_initializer_fails_items_with_its_error_instead_of_hanging()
+    {
+        await using var lane = ProcessLane.Create(new ProcessLaneOptions { Workers = 1, WorkerOutput = TextWriter.Null, Initializer = Remote.BrokenInitializer });
+        var error = await Assert.ThrowsAsync<WorkerDiedException>(() => lane.SubmitAsync(Remote.Square, 2).Within());
+        Assert.Contains("initializer failed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no model file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_chunks_a_death_fails_only_the_chunk_that_was_running()
     {
         await using var lane = Lanes.Create();

@@ -78,6 +78,14 @@ public static class Remote
         return x + 1;
     }
 
+    public static int Spin(int x)
+    {
+        Thread.SpinWait(20_000);
+        return x;
+    }
+
+    public static void BrokenInitializer() => throw new InvalidOperationException("no model file");
+
     public static void LoadModel() => _model = "model loaded in " + Environment.ProcessId;
 
     public static string UseModel(int _) => _model ?? "no model";
