@@ -10,7 +10,7 @@ namespace Switchyard.Processes;
 /// The <see cref="LaneKind.Process"/> lane: a pool of worker processes for .NET code, with the same map, stream,
 /// scope and pipeline API as the other lanes. Workers are reused, recycled after
 /// <see cref="ProcessLaneOptions.MaxItemsPerWorker"/> items, killed after <see cref="ProcessLaneOptions.ItemTimeout"/>,
-/// and replaced when they die; a dead worker fails only the item it was running (<see cref="WorkerDiedException"/>).
+/// and replaced when they die; a dead worker fails only what it was running (<see cref="WorkerDiedException"/>).
 /// </summary>
 /// <remarks>
 /// <para><b>Work</b> is a static method (or a lambda that captures nothing) in an assembly on disk: its identity
@@ -23,10 +23,14 @@ namespace Switchyard.Processes;
 /// resolved from that assembly's folder and deps.json. The protocol uses a Unix domain socket per worker, so what
 /// the work prints on stdout or stderr is only forwarded to <see cref="ProcessLaneOptions.WorkerOutput"/>.</para>
 /// <para><b>Maps</b> ship each chunk as one message. When <see cref="MapOptions.ChunkSize"/> is left null the chunk size
-/// is Python's: length / (4 × workers) for an input of known length (at most half the window per worker), else 1. <see cref="MapOptions.ItemTimeout"/> and
-/// <see cref="MapOptions.Retry"/> do not apply here: use <see cref="ProcessLaneOptions.ItemTimeout"/> and
-/// <see cref="ProcessLaneOptions.RetryItemsOfDeadWorker"/>. A thrown exception comes back as a
-/// <see cref="RemoteWorkException"/> with the remote type, message and stack trace.</para>
+/// is Python's: length / (4 × workers) for an input of known length (at most half the window per worker), else 1.
+/// <see cref="MapOptions.ItemTimeout"/> and <see cref="MapOptions.Retry"/> do not apply here: use
+/// <see cref="ProcessLaneOptions.ItemTimeout"/> and <see cref="ProcessLaneOptions.RetryItemsOfDeadWorker"/>.
+/// A thrown exception comes back as a <see cref="RemoteWorkException"/> with the remote type, message and stack trace.</para>
+/// <para><b>Deaths.</b> A worker holds the chunk it runs and up to three more queued behind it. When it dies, the
+/// unanswered items of the chunk it was running fail (exactly the running item when chunks are of one item, or when
+/// <see cref="ProcessLaneOptions.ItemTimeout"/> is set, since answers then come one by one); the chunks queued behind
+/// it never started and simply run on another worker.</para>
 /// <para><b>Cancellation</b> of a running item fires the token its method receives (if it takes one) and skips the
 /// rest of its chunk; work that has not stopped after <see cref="ProcessLaneOptions.CancellationGrace"/> is killed
 /// with its worker. Disposal kills every worker and waits for it to exit.</para>
