@@ -61,9 +61,9 @@ public abstract class Lane : IAsyncDisposable
 
     /// <summary>
     /// The chunk size of a map whose <see cref="MapOptions.ChunkSize"/> is null, given the input's length when it
-    /// is known and the map's window: 1, unless a lane with a high cost per unit of work (the Process lane) says otherwise.
+    /// is known: 1, unless a lane with a high cost per unit of work (the Process lane) says otherwise.
     /// </summary>
-    internal virtual int DefaultChunkSize(long? knownLength, int window) => 1;
+    internal virtual int DefaultChunkSize(long? knownLength) => 1;
 
     /// <summary>Runs asynchronous <paramref name="work"/> on this lane and returns its result.</summary>
     /// <exception cref="ObjectDisposedException">The lane is being disposed.</exception>
