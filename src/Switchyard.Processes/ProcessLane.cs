@@ -23,7 +23,7 @@ namespace Switchyard.Processes;
 /// resolved from that assembly's folder and deps.json. The protocol uses a Unix domain socket per worker, so what
 /// the work prints on stdout or stderr is only forwarded to <see cref="ProcessLaneOptions.WorkerOutput"/>.</para>
 /// <para><b>Maps</b> ship each chunk as one message. When <see cref="MapOptions.ChunkSize"/> is left null the chunk size
-/// is Python's: length / (4 × workers) for an input of known length (at most half the window per worker), else 1.
+/// is Python's: length / (4 × workers) for an input of known length (at most half the default window per worker), else 1.
 /// <see cref="MapOptions.ItemTimeout"/> and <see cref="MapOptions.Retry"/> do not apply here: use
 /// <see cref="ProcessLaneOptions.ItemTimeout"/> and <see cref="ProcessLaneOptions.RetryItemsOfDeadWorker"/>.
 /// A thrown exception comes back as a <see cref="RemoteWorkException"/> with the remote type, message and stack trace.</para>
@@ -59,14 +59,14 @@ public sealed class ProcessLane : Lane
 
     /// <summary>
     /// Python's default for <c>Pool.map</c> when the length is known: length / (4 × workers), rounded up, at least 1;
-    /// but never more than half the window per worker, so every worker has a chunk to run and one waiting.
+    /// but never more than half the default window per worker, so every worker has a chunk to run and one waiting.
     /// </summary>
-    internal override int DefaultChunkSize(long? knownLength, int window)
+    internal override int DefaultChunkSize(long? knownLength)
     {
         if (knownLength is not { } length) return 1;
         var workers = (long)Parallelism;
         var python = Math.Max(1, (length + 4 * workers - 1) / (4 * workers));
-        return (int)Math.Clamp(python, 1, Math.Max(1, window / (2 * workers)));
+        return (int)Math.Clamp(python, 1, Math.Max(1, DefaultWindow / (2 * workers)));
     }
 
     /// <summary>Runs <paramref name="work"/>(<paramref name="argument"/>) in a worker and returns its result.</summary>
