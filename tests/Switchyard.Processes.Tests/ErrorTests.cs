@@ -8,7 +8,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task A_thrown_exception_comes_back_with_type_message_and_remote_stack()
     {
-        await using var lane = Lanes.Create(1);
+        await using var lane = TestLanes.Create(1);
         var error = await Assert.ThrowsAsync<RemoteWorkException>(() => lane.SubmitAsync(Remote.Throw, 3).Within());
         Assert.Equal("System.InvalidOperationException", error.RemoteType);
         Assert.Equal("item 3 refused", error.RemoteMessage);
@@ -20,7 +20,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task Outcomes_carry_the_failures_of_a_map_beside_its_values()
     {
-        await using var lane = Lanes.Create();
+        await using var lane = TestLanes.Create();
         var outcomes = new List<Outcome<int>>();
         await foreach (var outcome in lane.Stream(Enumerable.Range(0, 10), Remote.Throw).Outcomes())
             outcomes.Add(outcome);
@@ -32,7 +32,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task A_closure_is_refused_at_the_call_with_the_reason()
     {
-        await using var lane = Lanes.Create(1);
+        await using var lane = TestLanes.Create(1);
         var offset = 10;
         var error = Refused(() => lane.SubmitAsync((int x) => x + offset, 1));
         Assert.Contains("closure", error.Message, StringComparison.Ordinal);

@@ -9,7 +9,7 @@ public sealed class LaneIntegrationTests
     [Fact]
     public async Task RunAsync_ships_static_work_that_takes_the_token()
     {
-        await using var lane = Lanes.Create(1);
+        await using var lane = TestLanes.Create(1);
         Func<CancellationToken, int> sync = Remote.TokenOnly;
         var pid = await lane.RunAsync(sync).Within();
         Assert.NotEqual(Environment.ProcessId, pid);
@@ -25,7 +25,7 @@ public sealed class LaneIntegrationTests
     [Fact]
     public async Task A_scope_awaits_children_on_the_process_lane()
     {
-        await using var lane = Lanes.Create();
+        await using var lane = TestLanes.Create();
         Func<CancellationToken, int> work = Remote.TokenOnly;
         var (a, b) = await Scope.RunAsync(async scope =>
         {
@@ -40,7 +40,7 @@ public sealed class LaneIntegrationTests
     [Fact]
     public async Task A_pipeline_stage_runs_in_worker_processes()
     {
-        await using var lane = Lanes.Create();
+        await using var lane = TestLanes.Create();
         var results = new List<int>();
         await Pipeline.From(Enumerable.Range(0, 100))
             .Then(lane, Remote.Square, new StageOptions { Concurrency = 2, Ordered = true })

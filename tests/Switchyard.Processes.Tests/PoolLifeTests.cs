@@ -20,7 +20,7 @@ public sealed class PoolLifeTests
     [Fact]
     public async Task Disposing_leaves_no_worker_behind_even_after_a_crash()
     {
-        var lane = Lanes.Create();
+        var lane = TestLanes.Create();
         await lane.MapAsync(Enumerable.Range(0, 10), Remote.Square).Within();
         await Signal.Until(() => lane.PoolStatistics().WorkersAlive == 2, what: "two workers");
         var first = lane.PoolStatistics().WorkerPids.ToList();
@@ -33,7 +33,7 @@ public sealed class PoolLifeTests
         Assert.True(all.Count >= 3);
 
         await lane.DisposeAsync().AsTask().Within();
-        Assert.All(all, pid => Assert.True(Lanes.Exited(pid), $"worker {pid} is still running"));
+        Assert.All(all, pid => Assert.True(TestLanes.Exited(pid), $"worker {pid} is still running"));
         Assert.Empty(lane.PoolStatistics().WorkerPids);
     }
 
@@ -50,7 +50,7 @@ public sealed class PoolLifeTests
         await Signal.Until(() => lane.PoolStatistics().WorkersBusy == 2, what: "both workers busy");
         var pids = lane.PoolStatistics().WorkerPids.ToList();
         await lane.DisposeAsync().AsTask().Within();
-        Assert.All(pids, pid => Assert.True(Lanes.Exited(pid)));
+        Assert.All(pids, pid => Assert.True(TestLanes.Exited(pid)));
         foreach (var item in items) await Assert.ThrowsAnyAsync<OperationCanceledException>(() => item);
     }
 
@@ -60,7 +60,7 @@ public sealed class PoolLifeTests
         var dir = Directory.CreateTempSubdirectory("syd-rendezvous-").FullName;
         try
         {
-            await using var lane = Lanes.Create(2);
+            await using var lane = TestLanes.Create(2);
             await Signal.Until(() => lane.PoolStatistics().WorkersAlive == 2, what: "two workers");
             // Each item waits inside its worker for the other's mark: they finish only if both run at the same time.
             var pids = await Task.WhenAll(lane.SubmitAsync(Remote.Rendezvous, dir), lane.SubmitAsync(Remote.Rendezvous, dir)).Within();
@@ -75,7 +75,7 @@ public sealed class PoolLifeTests
     [Fact]
     public async Task An_infinite_lazy_input_is_read_through_the_window()
     {
-        await using var lane = Lanes.Create();
+        await using var lane = TestLanes.Create();
         var pulled = 0L;
         IEnumerable<int> Endless()
         {
@@ -97,7 +97,7 @@ public sealed class PoolLifeTests
     [Fact]
     public async Task Statistics_count_items_and_workers()
     {
-        await using var lane = Lanes.Create(2);
+        await using var lane = TestLanes.Create(2);
         await Signal.Until(() => lane.PoolStatistics().WorkersAlive == 2, what: "two workers");
         var outcomes = new List<Outcome<int>>();
         await foreach (var o in lane.Stream(Enumerable.Range(0, 10), Remote.Throw).Outcomes()) outcomes.Add(o);

@@ -9,7 +9,7 @@ public sealed class WorkerDeathTests
     [Fact]
     public async Task Kill_9_fails_only_the_item_the_worker_held_and_a_replacement_starts()
     {
-        await using var lane = Lanes.Create(1);
+        await using var lane = TestLanes.Create(1);
         var hanging = lane.SubmitAsync(Remote.Hang, 0);
         await Signal.Until(() => lane.PoolStatistics().WorkersBusy == 1, what: "the worker to take the item");
         var pid = lane.PoolStatistics().WorkerPids.Single();
@@ -29,7 +29,7 @@ public sealed class WorkerDeathTests
     [Fact]
     public async Task FailFast_fails_its_item_and_every_other_item_completes()
     {
-        await using var lane = Lanes.Create();
+        await using var lane = TestLanes.Create();
         var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 40), Remote.FailFastOn, OneByOne));
         AssertOnlyItemFiveDied(outcomes, "SIGABRT");
         Assert.True(lane.PoolStatistics().Restarts >= 1);
@@ -38,7 +38,7 @@ public sealed class WorkerDeathTests
     [Fact]
     public async Task Stack_overflow_fails_its_item_and_every_other_item_completes()
     {
-        await using var lane = Lanes.Create();
+        await using var lane = TestLanes.Create();
         var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 40), Remote.OverflowOn, OneByOne));
         AssertOnlyItemFiveDied(outcomes, "died");
     }
@@ -86,13 +86,13 @@ public sealed class WorkerDeathTests
         Assert.Contains("ItemTimeout (00:00:03)", timeout.Message, StringComparison.Ordinal);
         Assert.Equal(Enumerable.Range(1, 29), outcomes.Where(o => o.Succeeded).Select(o => o.Value).Order());
         await Signal.Until(() => lane.PoolStatistics().Restarts == 1 && lane.PoolStatistics().WorkersAlive == 2, what: "a replacement");
-        Assert.Contains(pidsBefore, pid => Lanes.Exited(pid));
+        Assert.Contains(pidsBefore, pid => TestLanes.Exited(pid));
     }
 
     [Fact]
     public async Task Cancelling_a_running_item_fires_its_token_in_the_worker()
     {
-        await using var lane = Lanes.Create(1);
+        await using var lane = TestLanes.Create(1);
         using var cts = new CancellationTokenSource();
         Func<int, CancellationToken, ValueTask<int>> wait = Remote.WaitForCancelAsync;
         var running = lane.SubmitAsync(wait, 0, cts.Token);
@@ -106,7 +106,7 @@ public sealed class WorkerDeathTests
     [Fact]
     public async Task A_worker_killed_in_the_middle_of_a_long_map_loses_and_hangs_nothing_else()
     {
-        await using var lane = Lanes.Create();
+        await using var lane = TestLanes.Create();
         await Signal.Until(() => lane.PoolStatistics().WorkersAlive == 2, what: "two workers");
         var victim = lane.PoolStatistics().WorkerPids[0];
         var outcomes = new List<Outcome<int>>();
@@ -138,7 +138,7 @@ public sealed class WorkerDeathTests
     [Fact]
     public async Task With_chunks_a_death_fails_only_the_chunk_that_was_running()
     {
-        await using var lane = Lanes.Create();
+        await using var lane = TestLanes.Create();
         var outcomes = await Outcomes(lane.Stream(Enumerable.Range(0, 40), Remote.FailFastOn, new MapOptions { ChunkSize = 4 }));
         Assert.Equal(40, outcomes.Count);
         Assert.Equal([4, 5, 6, 7], outcomes.Where(o => !o.Succeeded).Select(o => o.Index));

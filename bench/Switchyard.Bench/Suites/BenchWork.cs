@@ -1,4 +1,4 @@
-namespace Switchyard.Bench.Suites;
+namespace Switchyard.Bench;
 
 /// <summary>The work the process suite sends to worker processes: static methods, so their identity can travel.</summary>
 internal static class BenchWork

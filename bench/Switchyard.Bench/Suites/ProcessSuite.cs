@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Switchyard.Processes;
 
-namespace Switchyard.Bench.Suites;
+namespace Switchyard.Bench;
 
 /// <summary>
 /// <c>yard bench process</c>: the Process lane against Python's <c>multiprocessing.Pool(2)</c> (no-op items at chunk
@@ -104,8 +104,8 @@ public sealed class ProcessSuite : IBenchSuite
         }
         var lost = Items - succeeded - died;
         context.Note($"process: after the kill, {succeeded} succeeded, {died} failed with the dead worker, {lost} lost.");
-        return new Measurement(Name, $"items lost or hung when a worker is killed mid-map ({Items:N0} items)", lost + Math.Max(0, died - 1), "items",
-            Better.Lower, "items held by the killed worker (at most 1 at chunk size 1)", died, "0");
+        return new Measurement(Name, $"items lost or hung when a worker is killed mid-map ({Items:N0} items; goal 0)", lost + Math.Max(0, died - 1), "items",
+            Better.Lower, "items the killed worker was running (failed, not lost; at most 1 at chunk size 1)", died);
     }
 
     private static async Task<JsonElement?> RunPythonPeerAsync(BenchContext context, int items, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Switchyard.Processes.Tests.Support;
 
-internal static class Lanes
+internal static class TestLanes
 {
     /// <summary>A Process lane whose worker output goes nowhere (tests print noise on purpose).</summary>
     public static ProcessLane Create(int workers = 2) =>
