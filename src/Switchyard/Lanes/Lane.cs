@@ -97,6 +97,12 @@ public abstract class Lane : IAsyncDisposable
     /// </summary>
     internal virtual int DefaultWindow => (int)Math.Clamp(2L * Parallelism, 2, 4096);
 
+    /// <summary>
+    /// The chunk size of a map whose <see cref="MapOptions.ChunkSize"/> is null, given the input's length when it
+    /// is known: 1, unless a lane with a high cost per unit of work (the Process lane) says otherwise.
+    /// </summary>
+    internal virtual int DefaultChunkSize(long? knownLength) => 1;
+
     /// <summary>Runs asynchronous <paramref name="work"/> on this lane and returns its result.</summary>
     /// <exception cref="ObjectDisposedException">The lane is being disposed.</exception>
     public Task<T> RunAsync<T>(Func<CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken = default)

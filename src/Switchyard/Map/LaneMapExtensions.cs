@@ -13,57 +13,57 @@ public static class LaneMapExtensions
     /// <summary>Applies synchronous <paramref name="body"/> to every item on <paramref name="lane"/>; results in input order. Fails fast.</summary>
     public static Task<TOut[]> MapAsync<TIn, TOut>(this Lane lane, IEnumerable<TIn> source, Func<TIn, TOut> body,
         MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        Create(lane, Sources.Open(source), body, options, cancellationToken).ToArrayAsync(KnownCount(source));
+        Create(lane, Sources.Open(source), KnownCount(source), body, options, cancellationToken).ToArrayAsync(KnownCount(source));
 
     /// <summary>Applies asynchronous <paramref name="body"/> to every item on <paramref name="lane"/>; results in input order. Fails fast.</summary>
     public static Task<TOut[]> MapAsync<TIn, TOut>(this Lane lane, IEnumerable<TIn> source, Func<TIn, CancellationToken, ValueTask<TOut>> body,
         MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        Create(lane, Sources.Open(source), body, options, cancellationToken).ToArrayAsync(KnownCount(source));
+        Create(lane, Sources.Open(source), KnownCount(source), body, options, cancellationToken).ToArrayAsync(KnownCount(source));
 
     /// <summary>Applies synchronous <paramref name="body"/> to every item of an async input on <paramref name="lane"/>; results in input order. Fails fast.</summary>
     public static Task<TOut[]> MapAsync<TIn, TOut>(this Lane lane, IAsyncEnumerable<TIn> source, Func<TIn, TOut> body,
         MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        Create(lane, Sources.Open(source), body, options, cancellationToken).ToArrayAsync(null);
+        Create(lane, Sources.Open(source), null, body, options, cancellationToken).ToArrayAsync(null);
 
     /// <summary>Applies asynchronous <paramref name="body"/> to every item of an async input on <paramref name="lane"/>; results in input order. Fails fast.</summary>
     public static Task<TOut[]> MapAsync<TIn, TOut>(this Lane lane, IAsyncEnumerable<TIn> source, Func<TIn, CancellationToken, ValueTask<TOut>> body,
         MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        Create(lane, Sources.Open(source), body, options, cancellationToken).ToArrayAsync(null);
+        Create(lane, Sources.Open(source), null, body, options, cancellationToken).ToArrayAsync(null);
 
     /// <summary>A lazy stream of synchronous <paramref name="body"/> over the input, in <see cref="MapOptions.Order"/>.</summary>
     public static MapStream<TOut> Stream<TIn, TOut>(this Lane lane, IEnumerable<TIn> source, Func<TIn, TOut> body,
         MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        Create(lane, Sources.Open(source), body, options, cancellationToken);
+        Create(lane, Sources.Open(source), KnownCount(source), body, options, cancellationToken);
 
     /// <summary>A lazy stream of asynchronous <paramref name="body"/> over the input, in <see cref="MapOptions.Order"/>.</summary>
     public static MapStream<TOut> Stream<TIn, TOut>(this Lane lane, IEnumerable<TIn> source, Func<TIn, CancellationToken, ValueTask<TOut>> body,
         MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        Create(lane, Sources.Open(source), body, options, cancellationToken);
+        Create(lane, Sources.Open(source), KnownCount(source), body, options, cancellationToken);
 
     /// <summary>A lazy stream of synchronous <paramref name="body"/> over an async input, in <see cref="MapOptions.Order"/>.</summary>
     public static MapStream<TOut> Stream<TIn, TOut>(this Lane lane, IAsyncEnumerable<TIn> source, Func<TIn, TOut> body,
         MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        Create(lane, Sources.Open(source), body, options, cancellationToken);
+        Create(lane, Sources.Open(source), null, body, options, cancellationToken);
 
     /// <summary>A lazy stream of asynchronous <paramref name="body"/> over an async input, in <see cref="MapOptions.Order"/>.</summary>
     public static MapStream<TOut> Stream<TIn, TOut>(this Lane lane, IAsyncEnumerable<TIn> source, Func<TIn, CancellationToken, ValueTask<TOut>> body,
         MapOptions? options = null, CancellationToken cancellationToken = default) =>
-        Create(lane, Sources.Open(source), body, options, cancellationToken);
+        Create(lane, Sources.Open(source), null, body, options, cancellationToken);
 
-    private static MapStream<TIn, TOut> Create<TIn, TOut>(Lane lane, Func<CancellationToken, IAsyncEnumerator<TIn>> open,
+    private static MapStream<TIn, TOut> Create<TIn, TOut>(Lane lane, Func<CancellationToken, IAsyncEnumerator<TIn>> open, long? knownLength,
         Func<TIn, TOut> body, MapOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lane);
         options = Checked(lane, options);
-        return new MapStream<TIn, TOut>(lane, open, MapBody<TIn, TOut>.Of(body, options), options, cancellationToken);
+        return new MapStream<TIn, TOut>(lane, open, MapBody<TIn, TOut>.Of(body, options), options, knownLength, cancellationToken);
     }
 
-    private static MapStream<TIn, TOut> Create<TIn, TOut>(Lane lane, Func<CancellationToken, IAsyncEnumerator<TIn>> open,
+    private static MapStream<TIn, TOut> Create<TIn, TOut>(Lane lane, Func<CancellationToken, IAsyncEnumerator<TIn>> open, long? knownLength,
         Func<TIn, CancellationToken, ValueTask<TOut>> body, MapOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lane);
         options = Checked(lane, options);
-        return new MapStream<TIn, TOut>(lane, open, MapBody<TIn, TOut>.Of(body, options), options, cancellationToken);
+        return new MapStream<TIn, TOut>(lane, open, MapBody<TIn, TOut>.Of(body, options), options, knownLength, cancellationToken);
     }
 
     // Refuse bad options at the call, not at the first enumeration.

@@ -26,12 +26,12 @@ internal sealed class MapEngine<TIn, TOut> : IMapFailureSink
     private Exception? _sourceFailure;
     private int _pending = 1; // the pump, plus one per chunk not yet finished
 
-    public MapEngine(Lane lane, MapBody<TIn, TOut> body, MapOptions options, bool ordered, bool failFast)
+    public MapEngine(Lane lane, MapBody<TIn, TOut> body, MapOptions options, long? knownLength, bool ordered, bool failFast)
     {
         _lane = lane;
         _body = body;
         _window = options.ResolveWindow(lane);
-        _chunkSize = Math.Min(options.ChunkSize, _window);
+        _chunkSize = Math.Min(options.ChunkSize ?? lane.DefaultChunkSize(knownLength), _window);
         _ordered = ordered;
         _failFast = failFast;
         _finished = Channel.CreateUnbounded<MapChunk<TIn, TOut>>(

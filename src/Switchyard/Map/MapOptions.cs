@@ -25,9 +25,11 @@ public sealed class MapOptions
 
     /// <summary>
     /// How many items travel to the lane as one unit of work. Chunks amortise the per-item cost of the
-    /// lane for tiny items (use hundreds or thousands on the Cpu lane). Default: 1.
+    /// lane for tiny items (use hundreds or thousands on the Cpu lane). Default: null, meaning the lane's
+    /// default: 1, except on the Process lane (like Python's <c>Pool.map</c>: length / (4 × workers) when
+    /// the input's length is known).
     /// </summary>
-    public int ChunkSize { get; init; } = 1;
+    public int? ChunkSize { get; init; }
 
     /// <summary>The order a stream yields results in. <c>MapAsync</c> always returns input order. Default: <see cref="MapOrder.Input"/>.</summary>
     public MapOrder Order { get; init; } = MapOrder.Input;
@@ -55,7 +57,7 @@ public sealed class MapOptions
     {
         var window = Window ?? (int)Math.Min(int.MaxValue, (long)lane.DefaultWindow * Math.Max(1, ChunkSize));
         if (window < 1) throw Invalid($"MapOptions.Window must be at least 1 (was {window}).");
-        if (ChunkSize < 1) throw Invalid($"MapOptions.ChunkSize must be at least 1 (was {ChunkSize}).");
+        if (ChunkSize is < 1) throw Invalid($"MapOptions.ChunkSize must be at least 1 (was {ChunkSize}).");
         if (ItemTimeout is { } t && t <= TimeSpan.Zero) throw Invalid($"MapOptions.ItemTimeout must be positive (was {t}).");
         if (TimeProvider is null) throw Invalid("MapOptions.TimeProvider must not be null.");
         return window;

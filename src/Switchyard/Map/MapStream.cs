@@ -25,7 +25,7 @@ public abstract class MapStream<T> : IAsyncEnumerable<T>
 
 internal sealed class MapStream<TIn, TOut>(
     Lane lane, Func<CancellationToken, IAsyncEnumerator<TIn>> open, MapBody<TIn, TOut> body,
-    MapOptions options, CancellationToken callerToken) : MapStream<TOut>
+    MapOptions options, long? knownLength, CancellationToken callerToken) : MapStream<TOut>
 {
     private bool Ordered => options.Order == MapOrder.Input;
 
@@ -36,7 +36,7 @@ internal sealed class MapStream<TIn, TOut>(
 
     private async IAsyncEnumerable<TOut> Values([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var engine = new MapEngine<TIn, TOut>(lane, body, options, Ordered, failFast: true);
+        var engine = new MapEngine<TIn, TOut>(lane, body, options, knownLength, Ordered, failFast: true);
         await foreach (var chunk in engine.RunAsync(open, callerToken, cancellationToken).ConfigureAwait(false))
         {
             for (var i = 0; i < chunk.Count; i++)
@@ -49,7 +49,7 @@ internal sealed class MapStream<TIn, TOut>(
 
     private async IAsyncEnumerable<Outcome<TOut>> AllOutcomes([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var engine = new MapEngine<TIn, TOut>(lane, body, options, Ordered, failFast: false);
+        var engine = new MapEngine<TIn, TOut>(lane, body, options, knownLength, Ordered, failFast: false);
         await foreach (var chunk in engine.RunAsync(open, callerToken, cancellationToken).ConfigureAwait(false))
         {
             for (var i = 0; i < chunk.Count; i++)
@@ -60,7 +60,7 @@ internal sealed class MapStream<TIn, TOut>(
     /// <summary>All values in input order, copied a chunk at a time (the path for <c>MapAsync</c>).</summary>
     public async Task<TOut[]> ToArrayAsync(int? knownCount)
     {
-        var engine = new MapEngine<TIn, TOut>(lane, body, options, ordered: true, failFast: true);
+        var engine = new MapEngine<TIn, TOut>(lane, body, options, knownLength, ordered: true, failFast: true);
         var array = knownCount is { } n ? new TOut[n] : null;
         var list = array is null ? new List<TOut>() : null;
         long filled = 0;
