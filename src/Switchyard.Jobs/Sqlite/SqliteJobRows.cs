@@ -1,0 +1,55 @@
+using Microsoft.Data.Sqlite;
+
+namespace Switchyard.Jobs.Sqlite;
+
+/// <summary>The column list every job query selects, and the mapping from a row to a <see cref="Job"/>.</summary>
+internal static class SqliteJobRows
+{
+    public const string Columns =
+        "id, kind, queue, payload, priority, state, attempt, max_attempts, run_at, lease_owner, lease_expires_at, " +
+        "idempotency_key, created_at, started_at, finished_at, result, error_type, error_message, error_stack, " +
+        "progress_percent, progress_message, cancel_requested";
+
+    public static Job Read(SqliteDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        Kind = r.GetString(1),
+        Queue = r.GetString(2),
+        Payload = r.GetString(3),
+        Priority = r.GetInt32(4),
+        State = JobStates.Parse(r.GetString(5)),
+        Attempt = r.GetInt32(6),
+        MaxAttempts = r.GetInt32(7),
+        RunAt = FromMicros(r.GetInt64(8)),
+        LeaseOwner = r.IsDBNull(9) ? null : r.GetString(9),
+        LeaseExpiresAt = r.IsDBNull(10) ? null : FromMicros(r.GetInt64(10)),
+        IdempotencyKey = r.IsDBNull(11) ? null : r.GetString(11),
+        CreatedAt = FromMicros(r.GetInt64(12)),
+        StartedAt = r.IsDBNull(13) ? null : FromMicros(r.GetInt64(13)),
+        FinishedAt = r.IsDBNull(14) ? null : FromMicros(r.GetInt64(14)),
+        Result = r.IsDBNull(15) ? null : r.GetString(15),
+        LastError = r.IsDBNull(16) ? null : new JobError(r.GetString(16), r.IsDBNull(17) ? "" : r.GetString(17), r.IsDBNull(18) ? null : r.GetString(18)),
+        ProgressPercent = r.IsDBNull(19) ? null : r.GetDouble(19),
+        ProgressMessage = r.IsDBNull(20) ? null : r.GetString(20),
+        CancelRequested = r.GetInt64(21) != 0,
+    };
+
+    public static List<Job> ReadAll(SqliteCommand command)
+    {
+        var jobs = new List<Job>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+            jobs.Add(Read(reader));
+        return jobs;
+    }
+
+    public static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    public static DateTimeOffset FromMicros(long micros) => DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
+
+    public static SqliteParameterCollection Add(this SqliteParameterCollection parameters, string name, object? value)
+    {
+        parameters.AddWithValue(name, value ?? DBNull.Value);
+        return parameters;
+    }
+}
