@@ -14,6 +14,6 @@ public static class RetryBackoff
 #pragma warning disable CA5394 // jitter, not security
         var jitter = random.NextDouble() * 10 * (a + 1);
 #pragma warning restore CA5394
-        return TimeSpan.FromSeconds(Math.Pow(a, 4) + 15 + jitter);
+        return TimeSpan.FromMilliseconds(Math.Round((Math.Pow(a, 4) + 15 + jitter) * 1000)); // whole ms: stores keep µs
     }
 }
