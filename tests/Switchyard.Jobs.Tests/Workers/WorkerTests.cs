@@ -272,9 +272,13 @@ public sealed class WorkerTests
         await Signal.Until(() => f.Clock.ArmedTimers >= 3 * 4, what: "every worker's timers"); // poll, heartbeat, rescue, schedule
 
         f.Clock.Advance(TimeSpan.FromMinutes(5));
-        await Signal.Until(() => Volatile.Read(ref ran) >= 1, what: "the first occurrence to run");
+        // Wait for the stored success before jumping on: a 5-minute jump over a still-held 30 s lease would
+        // (rightly) let a rescue run the job again.
+        await Signal.Until(() => Succeeded() == 1, what: "the first occurrence to succeed");
         f.Clock.Advance(TimeSpan.FromMinutes(5));
-        await Signal.Until(() => Volatile.Read(ref ran) >= 2, what: "the second occurrence to run");
+        await Signal.Until(() => Succeeded() == 2, what: "the second occurrence to succeed");
+
+        int Succeeded() => f.Client.QueryAsync(new JobQuery { States = [JobState.Succeeded] }).GetAwaiter().GetResult().Jobs.Count;
 
         var jobs = (await f.Client.QueryAsync(new JobQuery { Kind = "add" })).Jobs;
         Assert.Equal(2, jobs.Count);
