@@ -14,6 +14,12 @@ internal static class YardCli
             "Switchyard runs large amounts of work with the concurrency model each piece needs: " +
             "async for I/O, threads for CPU, processes for isolation, a durable queue for work that must not be lost.");
         // One line per command; keep them in the order `yard --help` should show them.
+        root.Subcommands.Add(Commands.SubmitCommand.Create());
+        root.Subcommands.Add(Commands.StatusCommand.Create());
+        root.Subcommands.Add(Commands.JobsCommand.Create());
+        root.Subcommands.Add(Commands.WorkerCommand.Create());
+        root.Subcommands.Add(Commands.CancelCommand.Create());
+        root.Subcommands.Add(Commands.RetryCommand.Create());
         return root;
     }
 

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Switchyard.Jobs;
+using Switchyard.Jobs.Handlers.Shell;
+using static Switchyard.Cli.Commands.JobsCommandSupport;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary><c>yard worker</c>: run jobs from the queue until stopped (Ctrl+C or SIGTERM stop it gracefully).</summary>
+internal static class WorkerCommand
+{
+    internal static Command Create()
+    {
+        var queues = new Option<string?>("--queues") { Description = "Comma-separated queues, each with its own limit (default: every queue)." };
+        var concurrency = new Option<int>("--concurrency") { Description = "Jobs run at once per queue.", DefaultValueFactory = _ => 16 };
+        var shellAllow = new Option<string?>("--shell-allow")
+        {
+            Description = "Comma-separated executables shell jobs may run (names found in PATH, or absolute paths). Without it, shell jobs fail.",
+        };
+        var lease = new Option<string>("--lease")
+        {
+            Description = "Lease duration: a killed worker's jobs come back after this (30s, 2s, ...).", DefaultValueFactory = _ => "30s",
+        };
+        var poll = new Option<string>("--poll") { Description = "Poll interval for jobs from other processes.", DefaultValueFactory = _ => "1s" };
+        var grace = new Option<string>("--grace") { Description = "Shutdown grace before running jobs are cancelled.", DefaultValueFactory = _ => "10s" };
+        var db = DbOption();
+        var json = JsonOption();
+        var assemblies = HandlersAssemblyOption();
+        var command = new Command("worker", "Run jobs from the queue until stopped.")
+        {
+            db, queues, concurrency, shellAllow, lease, poll, grace, assemblies, json,
+        };
+        command.SetAction((parse, ct) => Guard(parse, async output =>
+        {
+            var limit = parse.GetValue(concurrency);
+            if (limit < 1) throw new JobValidationException("--concurrency", $"must be at least 1 (got {limit}).", null);
+            var leaseDuration = ParseDuration(parse.GetValue(lease)!, "--lease");
+            if (leaseDuration < TimeSpan.FromMilliseconds(300))
+                throw new JobValidationException("--lease", "must be at least 300ms.", null);
+            var allowed = Split(parse.GetValue(shellAllow));
+            var handlers = Handlers(parse.GetValue(assemblies), new ShellHandlerOptions { AllowedExecutables = allowed });
+            var options = new WorkerOptions
+            {
+                Queues = Split(parse.GetValue(queues)),
+                Concurrency = limit,
+                LeaseDuration = leaseDuration,
+                PollInterval = ParseDuration(parse.GetValue(poll)!, "--poll") is var p && p > TimeSpan.Zero ? p
+                    : throw new JobValidationException("--poll", "must be greater than 0.", null),
+                ShutdownGrace = ParseDuration(parse.GetValue(grace)!, "--grace"),
+                Log = parse.InvocationConfiguration.Error,
+            };
+            await using var store = OpenStore(parse.GetValue(db)!);
+            await using var worker = new Worker(store, handlers, options);
+            await worker.StartAsync(CancellationToken.None);
+            var kinds = string.Join(",", handlers.Kinds.Order(StringComparer.Ordinal));
+            await output.WriteLineAsync(parse.GetValue(json)
+                ? $"{{\"event\":\"started\",\"worker\":\"{worker.Id}\",\"pid\":{Environment.ProcessId},\"kinds\":\"{kinds}\"}}"
+                : $"worker {worker.Id} started: db {store.Path}, queues {(options.Queues.Count == 0 ? "all" : string.Join(",", options.Queues))}, concurrency {limit}, kinds {kinds}");
+            await output.FlushAsync(CancellationToken.None);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await worker.StopAsync(CancellationToken.None);
+            var stats = worker.Statistics();
+            await output.WriteLineAsync(parse.GetValue(json)
+                ? $"{{\"event\":\"stopped\",\"succeeded\":{stats.Succeeded},\"retried\":{stats.Retried},\"dead\":{stats.Dead},\"cancelled\":{stats.Cancelled},\"released\":{stats.Released}}}"
+                : $"worker stopped: {stats.Succeeded} succeeded, {stats.Retried} retried, {stats.Dead} dead, {stats.Cancelled} cancelled, {stats.Released} released");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string[] Split(string? list) =>
+        list is null ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
