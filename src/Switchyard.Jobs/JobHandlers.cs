@@ -40,14 +40,26 @@ public sealed class JobHandlers
         var added = new List<string>();
         foreach (var type in assembly.GetExportedTypes())
         {
-            if (type.IsAbstract || type.IsGenericTypeDefinition || !typeof(IJobHandler).IsAssignableFrom(type)
-                || type.GetConstructor(Type.EmptyTypes) is null)
+            if (type.IsAbstract || type.IsGenericTypeDefinition || !IsHandler(type) || type.GetConstructor(Type.EmptyTypes) is null)
                 continue;
             var handler = (IJobHandler)Activator.CreateInstance(type)!;
             Add(handler);
             added.Add(handler.Kind);
         }
         return added;
+    }
+
+    // A type whose interfaces live in an assembly that is not there (say, a test framework) is not a handler.
+    private static bool IsHandler(Type type)
+    {
+        try
+        {
+            return typeof(IJobHandler).IsAssignableFrom(type);
+        }
+        catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Finds the handler of <paramref name="kind"/>.</summary>

@@ -58,6 +58,13 @@ public sealed class Worker : IAsyncDisposable
             : _options.Queues.Distinct(StringComparer.Ordinal)
                 .Select(q => new QueuePool([q], _options.QueueConcurrency?.GetValueOrDefault(q, _options.Concurrency) ?? _options.Concurrency))
                 .ToArray();
+        foreach (var recurring in _options.Recurring)
+        {
+            // Refuse a schedule that could never enqueue, at start rather than at its first time.
+            if (!handlers.TryGet(recurring.Kind, out var handler))
+                throw new JobValidationException("kind", $"recurring job '{recurring.Name}': no handler is registered for '{recurring.Kind}'.", null);
+            handler.ParsePayload(recurring.Payload);
+        }
         _lanes = new WorkerLanes(_time);
         _client = new JobClient(store, new JobClientOptions { Handlers = handlers, TimeProvider = _time });
     }

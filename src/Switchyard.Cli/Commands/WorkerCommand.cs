@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Switchyard.Jobs;
 using Switchyard.Jobs.Handlers.Shell;
+using Switchyard.Jobs.Scheduling;
 using static Switchyard.Cli.Commands.JobsCommandSupport;
 
 namespace Switchyard.Cli.Commands;
@@ -22,12 +23,16 @@ internal static class WorkerCommand
         };
         var poll = new Option<string>("--poll") { Description = "Poll interval for jobs from other processes.", DefaultValueFactory = _ => "1s" };
         var grace = new Option<string>("--grace") { Description = "Shutdown grace before running jobs are cancelled.", DefaultValueFactory = _ => "10s" };
+        var recurring = new Option<string[]>("--recurring")
+        {
+            Description = """A recurring job as JSON: {"name":"nightly","cron":"0 3 * * *","kind":"shell","payload":{...},"queue":"default"}. Repeatable.""",
+        };
         var db = DbOption();
         var json = JsonOption();
         var assemblies = HandlersAssemblyOption();
         var command = new Command("worker", "Run jobs from the queue until stopped.")
         {
-            db, queues, concurrency, shellAllow, lease, poll, grace, assemblies, json,
+            db, queues, concurrency, shellAllow, lease, poll, grace, recurring, assemblies, json,
         };
         command.SetAction((parse, ct) => Guard(parse, async output =>
         {
@@ -46,6 +51,7 @@ internal static class WorkerCommand
                 PollInterval = ParseDuration(parse.GetValue(poll)!, "--poll") is var p && p > TimeSpan.Zero ? p
                     : throw new JobValidationException("--poll", "must be greater than 0.", null),
                 ShutdownGrace = ParseDuration(parse.GetValue(grace)!, "--grace"),
+                Recurring = (parse.GetValue(recurring) ?? []).Select(ParseRecurring).ToList(),
                 Log = parse.InvocationConfiguration.Error,
             };
             await using var store = OpenStore(parse.GetValue(db)!);
@@ -71,6 +77,25 @@ internal static class WorkerCommand
             return 0;
         }));
         return command;
+    }
+
+    private sealed record RecurringSpec(string? Name, string? Cron, string? Kind, System.Text.Json.JsonElement? Payload, string? Queue);
+
+    private static RecurringJob ParseRecurring(string json)
+    {
+        RecurringSpec? spec;
+        try
+        {
+            spec = System.Text.Json.JsonSerializer.Deserialize<RecurringSpec>(json, Json);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new JobValidationException("--recurring", $"is not valid JSON: {e.Message}", e);
+        }
+        if (spec?.Cron is null || spec.Kind is null)
+            throw new JobValidationException("--recurring", "needs name, cron, kind and payload.", null);
+        return new RecurringJob(spec.Name ?? "", spec.Cron, spec.Kind, spec.Payload?.GetRawText() ?? "{}",
+            new JobOptions { Queue = spec.Queue });
     }
 
     private static string[] Split(string? list) =>
