@@ -24,7 +24,8 @@ public sealed class Worker : IAsyncDisposable
     private readonly WorkerLanes _lanes;
     private readonly WakeSignal _wake = new();
     private readonly ConcurrentDictionary<long, RunningJob> _held = new();
-    private readonly ConcurrentDictionary<Task, bool> _handlerTasks = new();
+    private readonly TaskCompletionSource _handlersIdle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _activeHandlers;
     private readonly Channel<(JobCompletion Completion, RunningJob Job)> _completions =
         Channel.CreateUnbounded<(JobCompletion, RunningJob)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopLeasing = new();
@@ -120,7 +121,9 @@ public sealed class Worker : IAsyncDisposable
         await IgnoreCancellation(_fetchLoop).ConfigureAwait(false);
         await IgnoreCancellation(_scheduleLoop).ConfigureAwait(false);
 
-        var handlers = Task.WhenAll(_handlerTasks.Keys);
+        // Leasing has stopped, so the count only falls from here.
+        if (Volatile.Read(ref _activeHandlers) == 0) _handlersIdle.TrySetResult();
+        var handlers = _handlersIdle.Task;
         if (!handlers.IsCompleted)
         {
             using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -165,6 +168,9 @@ public sealed class Worker : IAsyncDisposable
         var token = _stopLeasing.Token;
         while (!token.IsCancellationRequested)
         {
+            // The poll is due a full interval after this round began, not after it ended: a round that took long
+            // (or a clock that jumped) is followed by the next one at once.
+            var roundStarted = _time.GetTimestamp();
             var more = false;
             try
             {
@@ -195,7 +201,9 @@ public sealed class Worker : IAsyncDisposable
             {
                 try
                 {
-                    await _wake.WaitAsync(_options.PollInterval, _time, token).ConfigureAwait(false);
+                    var wait = _options.PollInterval - _time.GetElapsedTime(roundStarted);
+                    if (wait > TimeSpan.Zero)
+                        await _wake.WaitAsync(wait, _time, token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -210,10 +218,8 @@ public sealed class Worker : IAsyncDisposable
         var running = new RunningJob(job, _hardStop.Token);
         _held[job.Id] = running;
         pool.Add();
-        var task = RunAsync(running, pool);
-        _handlerTasks[task] = true;
-        _ = task.ContinueWith(t => _handlerTasks.TryRemove(t, out _), CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        Interlocked.Increment(ref _activeHandlers);
+        _ = RunAsync(running, pool);
     }
 
     private async Task RunAsync(RunningJob running, QueuePool pool)
@@ -227,6 +233,8 @@ public sealed class Worker : IAsyncDisposable
         {
             pool.Remove();
             _wake.Set();
+            if (Interlocked.Decrement(ref _activeHandlers) == 0 && _stopLeasing.IsCancellationRequested)
+                _handlersIdle.TrySetResult();
         }
         if (completion is not null && running.TryClaimCompletion())
             Report(running, completion);

@@ -10,6 +10,43 @@ internal static class SqliteJobRows
         "idempotency_key, created_at, started_at, finished_at, result, error_type, error_message, error_stack, " +
         "progress_percent, progress_message, cancel_requested";
 
+    /// <summary>
+    /// What a lease reads back: the columns it did not just set. Reading every column costs about as much again
+    /// as the lease itself, and progress and result are empty on a leased job.
+    /// </summary>
+    public const string LeasedColumns =
+        "id, kind, queue, payload, priority, attempt, max_attempts, run_at, idempotency_key, created_at, error_type, error_message, error_stack";
+
+    public static List<Job> ReadLeased(SqliteCommand command, string owner, long now, long expires)
+    {
+        var jobs = new List<Job>();
+        using var r = command.ExecuteReader();
+        var startedAt = FromMicros(now);
+        var expiresAt = FromMicros(expires);
+        while (r.Read())
+        {
+            jobs.Add(new Job
+            {
+                Id = r.GetInt64(0),
+                Kind = r.GetString(1),
+                Queue = r.GetString(2),
+                Payload = r.GetString(3),
+                Priority = r.GetInt32(4),
+                State = JobState.Running,
+                Attempt = r.GetInt32(5),
+                MaxAttempts = r.GetInt32(6),
+                RunAt = FromMicros(r.GetInt64(7)),
+                LeaseOwner = owner,
+                LeaseExpiresAt = expiresAt,
+                IdempotencyKey = r.IsDBNull(8) ? null : r.GetString(8),
+                CreatedAt = FromMicros(r.GetInt64(9)),
+                StartedAt = startedAt,
+                LastError = r.IsDBNull(10) ? null : new JobError(r.GetString(10), r.IsDBNull(11) ? "" : r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12)),
+            });
+        }
+        return jobs;
+    }
+
     public static Job Read(SqliteDataReader r) => new()
     {
         Id = r.GetInt64(0),

@@ -100,13 +100,21 @@ public sealed class SqliteJobStore : IJobStore
                 }
             }
             var runAt = Micros(job.RunAt);
+            var state = runAt > now ? JobState.Scheduled : JobState.Available;
             var insert = scope.Command(
                 "INSERT INTO jobs (kind, queue, payload, priority, state, attempt, max_attempts, run_at, idempotency_key, created_at) " +
-                $"VALUES ($kind, $queue, $payload, $priority, $state, 0, $max, $run_at, $key, $now) RETURNING {Columns}");
+                "VALUES ($kind, $queue, $payload, $priority, $state, 0, $max, $run_at, $key, $now)");
             insert.Parameters.Add("$kind", job.Kind).Add("$queue", job.Queue).Add("$payload", job.Payload)
-                .Add("$priority", job.Priority).Add("$state", runAt > now ? "scheduled" : "available")
+                .Add("$priority", job.Priority).Add("$state", state.ToText())
                 .Add("$max", job.MaxAttempts).Add("$run_at", runAt).Add("$key", job.IdempotencyKey).Add("$now", now);
-            results.Add(new EnqueueResult(ReadAll(insert)[0], Created: true));
+            // Only the id is read back: everything else is what was just written.
+            insert.ExecuteNonQuery();
+            var id = scope.LastInsertRowId();
+            results.Add(new EnqueueResult(new Job
+            {
+                Id = id, Kind = job.Kind, Queue = job.Queue, Payload = job.Payload, Priority = job.Priority, State = state, Attempt = 0,
+                MaxAttempts = job.MaxAttempts, RunAt = FromMicros(runAt), IdempotencyKey = job.IdempotencyKey, CreatedAt = FromMicros(now),
+            }, Created: true));
         }
         return results;
     }
@@ -126,16 +134,17 @@ public sealed class SqliteJobStore : IJobStore
             "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $owner, lease_expires_at = $expires, " +
             "started_at = $now, progress_percent = NULL, progress_message = NULL " +
             $"WHERE id IN (SELECT id FROM jobs WHERE state IN {QueuedStates} AND run_at <= $now {queueFilter} " +
-            $"ORDER BY priority DESC, run_at, id LIMIT $limit) RETURNING {Columns}";
+            $"ORDER BY priority DESC, run_at, id LIMIT $limit) RETURNING {LeasedColumns}";
         return _writer.WriteAsync<IReadOnlyList<Job>>(scope =>
         {
             var now = Now;
             var command = scope.Command(sql);
-            command.Parameters.Add("$owner", request.Owner).Add("$expires", now + Micros(DateTimeOffset.UnixEpoch + request.LeaseDuration))
+            var expires = now + Micros(DateTimeOffset.UnixEpoch + request.LeaseDuration);
+            command.Parameters.Add("$owner", request.Owner).Add("$expires", expires)
                 .Add("$now", now).Add("$limit", request.Limit);
             if (request.Queues.Count == 1) command.Parameters.Add("$queue", request.Queues[0]);
             else if (request.Queues.Count > 1) command.Parameters.Add("$queues", JsonArray(request.Queues));
-            var jobs = ReadAll(command);
+            var jobs = ReadLeased(command, request.Owner, now, expires);
             // RETURNING gives no order; callers get the lease order.
             jobs.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority)
                 : a.RunAt != b.RunAt ? a.RunAt.CompareTo(b.RunAt) : a.Id.CompareTo(b.Id));
@@ -152,7 +161,7 @@ public sealed class SqliteJobStore : IJobStore
         {
             var update = scope.Command(
                 "UPDATE jobs SET lease_expires_at = $expires WHERE id IN (SELECT value FROM json_each($ids)) " +
-                "AND lease_owner = $owner AND state = 'running' RETURNING id, cancel_requested");
+                "AND lease_owner = $owner AND +state = 'running' RETURNING id, cancel_requested");
             update.Parameters.Add("$expires", Now + Micros(DateTimeOffset.UnixEpoch + leaseDuration))
                 .Add("$ids", JsonArray(jobIds)).Add("$owner", owner);
             var held = new HashSet<long>();
@@ -177,12 +186,13 @@ public sealed class SqliteJobStore : IJobStore
         return _writer.WriteAsync(scope =>
         {
             var now = Now;
-            var applied = 0;
+            // Successes, the bulk of any batch, go in one statement; the rest row by row.
+            var applied = CompleteSucceeded(scope, completions, now);
             foreach (var c in completions)
             {
+                if (c.Kind == CompletionKind.Succeeded) continue;
                 var set = c.Kind switch
                 {
-                    CompletionKind.Succeeded => "state = 'succeeded', finished_at = $now, result = $result, progress_percent = 100",
                     CompletionKind.Retry => "state = 'retrying', run_at = $retry_at, error_type = $etype, error_message = $emsg, error_stack = $estack",
                     CompletionKind.Dead => "state = 'dead', finished_at = $now, error_type = $etype, error_message = $emsg, error_stack = $estack",
                     CompletionKind.Cancelled => "state = 'cancelled', finished_at = $now",
@@ -191,10 +201,9 @@ public sealed class SqliteJobStore : IJobStore
                 };
                 var command = scope.Command(
                     $"UPDATE jobs SET {set}, lease_owner = NULL, lease_expires_at = NULL " +
-                    "WHERE id = $id AND lease_owner = $owner AND state = 'running'");
+                    "WHERE id = $id AND lease_owner = $owner AND +state = 'running'");
                 command.Parameters.Add("$id", c.JobId).Add("$owner", c.Owner);
                 if (set.Contains("$now", StringComparison.Ordinal)) command.Parameters.Add("$now", now);
-                if (c.Kind == CompletionKind.Succeeded) command.Parameters.Add("$result", c.Result);
                 if (c.Kind == CompletionKind.Retry) command.Parameters.Add("$retry_at", Micros(c.RetryAt ?? _time.GetUtcNow()));
                 if (c.Kind is CompletionKind.Retry or CompletionKind.Dead)
                 {
@@ -205,6 +214,35 @@ public sealed class SqliteJobStore : IJobStore
             }
             return applied;
         }, cancellationToken);
+    }
+
+    private static int CompleteSucceeded(WriteScope scope, IReadOnlyList<JobCompletion> completions, long now)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var count = 0;
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var c in completions)
+            {
+                if (c.Kind != CompletionKind.Succeeded) continue;
+                json.WriteStartObject();
+                json.WriteNumber("i", c.JobId);
+                json.WriteString("o", c.Owner);
+                json.WriteString("r", c.Result);
+                json.WriteEndObject();
+                count++;
+            }
+            json.WriteEndArray();
+        }
+        if (count == 0) return 0;
+        // "+jobs.state" keeps the planner off the state index: the ids drive the join, one primary-key lookup each.
+        var command = scope.Command(
+            "UPDATE jobs SET state = 'succeeded', finished_at = $now, result = json_extract(c.value, '$.r'), progress_percent = 100, " +
+            "lease_owner = NULL, lease_expires_at = NULL FROM json_each($items) AS c " +
+            "WHERE jobs.id = json_extract(c.value, '$.i') AND jobs.lease_owner = json_extract(c.value, '$.o') AND +jobs.state = 'running'");
+        command.Parameters.Add("$now", now).Add("$items", Encoding.UTF8.GetString(buffer.WrittenSpan));
+        return command.ExecuteNonQuery();
     }
 
     /// <inheritdoc />
