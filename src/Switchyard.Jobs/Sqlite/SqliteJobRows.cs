@@ -84,9 +84,12 @@ internal static class SqliteJobRows
 
     public static DateTimeOffset FromMicros(long micros) => DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
 
+    /// <summary>Sets parameter <paramref name="name"/>, adding it the first time (commands of the writer are reused).</summary>
     public static SqliteParameterCollection Add(this SqliteParameterCollection parameters, string name, object? value)
     {
-        parameters.AddWithValue(name, value ?? DBNull.Value);
+        var index = parameters.IndexOf(name);
+        if (index >= 0) parameters[index].Value = value ?? DBNull.Value;
+        else parameters.AddWithValue(name, value ?? DBNull.Value);
         return parameters;
     }
 }

@@ -100,7 +100,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
             _commands[sql] = command;
         }
         command.Transaction = transaction;
-        command.Parameters.Clear();
+        // Parameters stay from the last use and are overwritten by name (SqliteJobRows.Add): one SQL text always binds
+        // the same names, and re-creating them costs more than the statement itself.
         return command;
     }
 
