@@ -43,10 +43,14 @@ internal sealed class QueueSuite : IBenchSuite
             results.Add(new Measurement(Name, $"Drain {n:N0} trivial jobs, one worker (lease, run, complete)", n / drainSeconds, "jobs/s", Better.Higher,
                 "raw SQLite loop: lease 100, complete 100", n / rawDrainSeconds, "≥ 0.5"));
 
-            var endToEnd = n / (enqueueSeconds + drainSeconds);
+            results.Add(new Measurement(Name, $"End to end, {n:N0} jobs: enqueue in batches, then drain", n / (enqueueSeconds + drainSeconds), "jobs/s",
+                Better.Higher, "raw SQLite: INSERT batches, then lease-100 loop", n / (rawInsertSeconds + rawDrainSeconds), "≥ 0.5"));
+
+            // Celery's protocol: the worker is up, jobs are enqueued while it drains, the clock stops at the last one.
+            var overlapped = await OverlappedAsync(Path.Combine(directory, "overlapped.db"), n, cancellationToken);
             var celery = await CeleryAsync(context, context.Quick ? 1_000 : 10_000, cancellationToken);
-            results.Add(new Measurement(Name, $"End to end, {n:N0} jobs (enqueue, then drain)", endToEnd, "jobs/s", Better.Higher,
-                "Celery + Redis (prefork worker, enqueue while draining)", celery, "≥ 20"));
+            results.Add(new Measurement(Name, $"End to end, {n:N0} jobs enqueued while one worker drains", overlapped, "jobs/s", Better.Higher,
+                "Celery + Redis, same protocol (prefork worker, .delay() per task)", celery, "≥ 20"));
 
             var samples = context.Quick ? 50 : 500;
             var (p50, p99) = await LatencyAsync(Path.Combine(directory, "latency.db"), samples, cancellationToken);
@@ -87,6 +91,25 @@ internal sealed class QueueSuite : IBenchSuite
         await worker.DisposeAsync(); // stores the last completions
         drain.Stop();
         return (enqueue.Elapsed.TotalSeconds, drain.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<double> OverlappedAsync(string path, int n, CancellationToken ct)
+    {
+        await using var store = SqliteJobStore.Open(new SqliteJobStoreOptions { Path = path });
+        var client = new JobClient(store);
+        var handlers = new JobHandlers().Add<JsonElement>("noop", (_, _, _) => ValueTask.FromResult<object?>(null));
+        var worker = new Worker(store, handlers, new WorkerOptions { Concurrency = 256, BatchSize = 100 });
+        await worker.StartAsync(ct);
+        var clock = Stopwatch.StartNew();
+        for (var done = 0; done < n; done += Batch)
+        {
+            var size = Math.Min(Batch, n - done);
+            await client.EnqueueManyAsync(Enumerable.Range(0, size).Select(_ => new JobRequest("noop", "{}")).ToList(), ct);
+        }
+        while (worker.Statistics().Succeeded < n)
+            await Task.Delay(1, ct);
+        await worker.DisposeAsync();
+        return n / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>The same durable work by hand: one connection, one transaction per lease of 100 and per completion of 100.</summary>

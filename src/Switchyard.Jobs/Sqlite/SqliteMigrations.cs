@@ -39,6 +39,7 @@ internal static class SqliteMigrations
         );
         CREATE UNIQUE INDEX jobs_idempotency_key ON jobs (idempotency_key) WHERE idempotency_key IS NOT NULL;
         CREATE INDEX jobs_due ON jobs (queue, priority DESC, run_at, id) WHERE state IN ('scheduled', 'available', 'retrying');
+        CREATE INDEX jobs_due_any_queue ON jobs (priority DESC, run_at, id) WHERE state IN ('scheduled', 'available', 'retrying');
         CREATE INDEX jobs_leases ON jobs (lease_expires_at) WHERE state = 'running';
         CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
         CREATE INDEX jobs_state ON jobs (state, id);
