@@ -6,6 +6,7 @@ using Switchyard.Jobs;
 using Switchyard.Jobs.Handlers;
 using Switchyard.Jobs.Handlers.Shell;
 using Switchyard.Jobs.Sqlite;
+using Switchyard.Jobs.Store;
 
 namespace Switchyard.Cli.Commands;
 
@@ -87,6 +88,47 @@ internal static class JobsCommandSupport
     }
 
     public static string State(JobState state) => JsonNamingPolicy.CamelCase.ConvertName(state.ToString());
+
+    /// <summary>What a one-job command reports: its exit code, the text line, and the outcome's name for --json.</summary>
+    public readonly record struct Outcome(int ExitCode, string Text, string Name);
+
+    /// <summary>
+    /// A command on one job (<c>yard NAME ID</c>, with --db and --json): <paramref name="act"/> opens nothing itself;
+    /// it gets the open store and the id, and returns the outcome printed as a line or as JSON.
+    /// </summary>
+    public static Command ForOneJob(string name, string description, Func<SqliteJobStore, long, CancellationToken, Task<Outcome>> act)
+    {
+        var id = IdArgument();
+        var db = DbOption();
+        var json = JsonOption();
+        var command = new Command(name, description) { id, db, json };
+        command.SetAction((parse, ct) => Guard(parse, async output =>
+        {
+            await using var store = OpenStore(parse.GetValue(db)!);
+            var jobId = parse.GetValue(id);
+            var outcome = await act(store, jobId, ct);
+            await output.WriteLineAsync(parse.GetValue(json)
+                ? JsonSerializer.Serialize(new { Id = jobId, Outcome = JsonNamingPolicy.CamelCase.ConvertName(outcome.Name) }, Json)
+                : $"{jobId}\t{outcome.Text}");
+            return outcome.ExitCode;
+        }));
+        return command;
+    }
+
+    public static Outcome Describe(CancelOutcome outcome, long id) => new(outcome is CancelOutcome.NotFound ? 1 : 0, outcome switch
+    {
+        CancelOutcome.Cancelled => "cancelled",
+        CancelOutcome.Requested => "cancel requested (the job is running; its worker stops it at its next heartbeat)",
+        CancelOutcome.AlreadyFinished => "already finished; nothing changed",
+        _ => $"no job {id}",
+    }, outcome.ToString());
+
+    public static Outcome Describe(RetryOutcome outcome, long id) => new(outcome is RetryOutcome.Retried ? 0 : 1, outcome switch
+    {
+        RetryOutcome.Retried => "available again",
+        RetryOutcome.Running => "running now; not retried",
+        _ => $"no job {id}",
+    }, outcome.ToString());
 
     /// <summary>Runs a command body, turning refused input into "yard: field: rule" and exit code 1.</summary>
     public static async Task<int> Guard(ParseResult parse, Func<TextWriter, Task<int>> body)
