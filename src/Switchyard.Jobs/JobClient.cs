@@ -93,7 +93,8 @@ public sealed class JobClient
             throw new JobValidationException("maxAttempts", $"must be at least 1 (got {maxAttempts}).", null);
         if (options.IdempotencyKey is { } key && (key.Length is 0 or > MaxKeyLength))
             throw new JobValidationException("key", $"must be 1 to {MaxKeyLength} characters.", null);
-        var runAt = options.RunAt ?? now + (options.Delay ?? TimeSpan.Zero);
+        // No delay: the store stamps the time itself, so run-at and created-at agree.
+        var runAt = options.RunAt ?? (options.Delay is { } wait && wait > TimeSpan.Zero ? now + wait : null);
         return new NewJob(kind, queue, payload, options.Priority, runAt, maxAttempts, options.IdempotencyKey);
     }
 

@@ -99,7 +99,7 @@ public sealed class SqliteJobStore : IJobStore
                     continue;
                 }
             }
-            var runAt = Micros(job.RunAt);
+            var runAt = job.RunAt is { } at ? Micros(at) : now;
             var state = runAt > now ? JobState.Scheduled : JobState.Available;
             var insert = scope.Command(
                 "INSERT INTO jobs (kind, queue, payload, priority, state, attempt, max_attempts, run_at, idempotency_key, created_at) " +
@@ -141,7 +141,7 @@ public sealed class SqliteJobStore : IJobStore
         {
             var now = Now;
             var command = scope.Command(sql);
-            var expires = now + Micros(DateTimeOffset.UnixEpoch + request.LeaseDuration);
+            var expires = now + request.LeaseDuration.Ticks / 10;
             command.Parameters.Add("$owner", request.Owner).Add("$expires", expires)
                 .Add("$now", now).Add("$limit", request.Limit);
             if (request.Queues.Count == 1) command.Parameters.Add("$queue", request.Queues[0]);
@@ -164,7 +164,7 @@ public sealed class SqliteJobStore : IJobStore
             var update = scope.Command(
                 "UPDATE jobs SET lease_expires_at = $expires WHERE id IN (SELECT value FROM json_each($ids)) " +
                 "AND lease_owner = $owner AND +state = 'running' RETURNING id, cancel_requested");
-            update.Parameters.Add("$expires", Now + Micros(DateTimeOffset.UnixEpoch + leaseDuration))
+            update.Parameters.Add("$expires", Now + leaseDuration.Ticks / 10)
                 .Add("$ids", JsonArray(jobIds)).Add("$owner", owner);
             var held = new HashSet<long>();
             var cancel = new List<long>();
@@ -198,7 +198,9 @@ public sealed class SqliteJobStore : IJobStore
                     CompletionKind.Retry => "state = 'retrying', run_at = $retry_at, error_type = $etype, error_message = $emsg, error_stack = $estack",
                     CompletionKind.Dead => "state = 'dead', finished_at = $now, error_type = $etype, error_message = $emsg, error_stack = $estack",
                     CompletionKind.Cancelled => "state = 'cancelled', finished_at = $now",
-                    CompletionKind.Released => "state = 'available', run_at = $now, attempt = attempt - 1, cancel_requested = 0",
+                    // A cancel asked while the job was cut short by shutdown still wins.
+                    CompletionKind.Released => "state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'available' END, " +
+                        "finished_at = CASE WHEN cancel_requested = 1 THEN $now END, run_at = $now, attempt = attempt - 1",
                     _ => throw new ArgumentOutOfRangeException(nameof(completions), c.Kind, "Unknown completion kind."),
                 };
                 var command = scope.Command(

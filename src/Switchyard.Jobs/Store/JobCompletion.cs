@@ -11,7 +11,7 @@ public enum CompletionKind
     Dead,
     /// <summary>The handler stopped because its cancel was asked.</summary>
     Cancelled,
-    /// <summary>The worker shut down before the handler finished: the job is available again and the attempt is not counted.</summary>
+    /// <summary>The worker shut down before the handler finished: the job is available again (cancelled, if a cancel was asked) and the attempt is not counted.</summary>
     Released,
 }
 

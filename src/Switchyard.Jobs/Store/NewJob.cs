@@ -5,10 +5,10 @@ namespace Switchyard.Jobs.Store;
 /// <param name="Queue">The queue.</param>
 /// <param name="Payload">The payload, as JSON text.</param>
 /// <param name="Priority">Higher runs first.</param>
-/// <param name="RunAt">When it is due; a time after the store's now makes it <see cref="JobState.Scheduled"/>.</param>
+/// <param name="RunAt">When it is due; null means now by the store's clock; a time after that makes it <see cref="JobState.Scheduled"/>.</param>
 /// <param name="MaxAttempts">Attempts before it is dead.</param>
 /// <param name="IdempotencyKey">A key that makes a repeated enqueue return the existing job; null for none.</param>
-public sealed record NewJob(string Kind, string Queue, string Payload, int Priority, DateTimeOffset RunAt, int MaxAttempts,
+public sealed record NewJob(string Kind, string Queue, string Payload, int Priority, DateTimeOffset? RunAt, int MaxAttempts,
     string? IdempotencyKey = null);
 
 /// <summary>The outcome of enqueueing one job.</summary>

@@ -40,7 +40,7 @@ public abstract class JobStoreConformance : IAsyncLifetime
 
     private NewJob New(string kind = "k", string queue = "q", string payload = "{}", int priority = 0, TimeSpan? delay = null,
         int maxAttempts = 3, string? key = null) =>
-        new(kind, queue, payload, priority, Now + (delay ?? TimeSpan.Zero), maxAttempts, key);
+        new(kind, queue, payload, priority, delay is { } d ? Now + d : null, maxAttempts, key);
 
     private async Task<Job> EnqueueOne(NewJob job) => (await Store.EnqueueAsync([job])).Single().Job;
 
@@ -203,6 +203,19 @@ public abstract class JobStoreConformance : IAsyncLifetime
         Clock.Advance(TimeSpan.FromSeconds(16));
         var retried = Assert.Single(await Lease());
         Assert.Equal((ids[1], 2), (retried.Id, retried.Attempt));
+    }
+
+    [Fact]
+    public async Task A_released_job_whose_cancel_was_asked_ends_cancelled()
+    {
+        var job = await EnqueueOne(New());
+        await Lease();
+        await Store.CancelAsync(job.Id);
+
+        Assert.Equal(1, await Store.CompleteAsync([new JobCompletion(job.Id, "w1", CompletionKind.Released)]));
+
+        var stored = (await Store.GetAsync(job.Id))!;
+        Assert.Equal((JobState.Cancelled, Now), (stored.State, stored.FinishedAt!.Value));
     }
 
     [Fact]
