@@ -50,7 +50,8 @@ internal static class WorkerCommand
                 LeaseDuration = leaseDuration,
                 PollInterval = ParseDuration(parse.GetValue(poll)!, "--poll") is var p && p > TimeSpan.Zero ? p
                     : throw new JobValidationException("--poll", "must be greater than 0.", null),
-                ShutdownGrace = ParseDuration(parse.GetValue(grace)!, "--grace"),
+                ShutdownGrace = ParseDuration(parse.GetValue(grace)!, "--grace") is var g && g <= YardCli.TerminationTimeout - TimeSpan.FromSeconds(10) ? g
+                    : throw new JobValidationException("--grace", $"must be at most {(YardCli.TerminationTimeout - TimeSpan.FromSeconds(10)).TotalSeconds:0} s (yard ends a stopping command after {YardCli.TerminationTimeout.TotalSeconds:0} s).", null),
                 Recurring = (parse.GetValue(recurring) ?? []).Select(ParseRecurring).ToList(),
                 Log = parse.InvocationConfiguration.Error,
             };

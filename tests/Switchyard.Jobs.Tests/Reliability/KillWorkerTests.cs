@@ -26,7 +26,7 @@ public sealed class KillWorkerTests
         }
 
         string[] WorkerArgs() => ["worker", "--db", db.Path, "--handlers-assembly", YardProcess.HandlersAssembly,
-            "--concurrency", "4", "--lease", "2s", "--poll", "100ms"];
+            "--concurrency", "4", "--lease", "5s", "--poll", "100ms"];
         var killed = new HashSet<int>();
         var random = new Random(3);
         for (var k = 0; k < Kills; k++)
