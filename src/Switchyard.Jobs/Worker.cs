@@ -33,6 +33,7 @@ public sealed class Worker : IAsyncDisposable
     private readonly CancellationTokenSource _hardStop = new();
     private readonly Lock _randomGate = new();
     private readonly JobClient _client;
+    private readonly TextWriter? _log;
     private Task _fetchLoop = Task.CompletedTask, _heartbeatLoop = Task.CompletedTask, _rescueLoop = Task.CompletedTask,
         _completeLoop = Task.CompletedTask, _scheduleLoop = Task.CompletedTask;
     private long _leased, _succeeded, _retried, _dead, _cancelled, _released;
@@ -44,6 +45,7 @@ public sealed class Worker : IAsyncDisposable
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _handlers = handlers ?? throw new ArgumentNullException(nameof(handlers));
         _options = options ?? new WorkerOptions();
+        _log = _options.Log is null ? null : TextWriter.Synchronized(_options.Log); // the loops write from several threads
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Concurrency, 1, "WorkerOptions.Concurrency");
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1, "WorkerOptions.BatchSize");
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.LeaseDuration, TimeSpan.Zero, "WorkerOptions.LeaseDuration");
@@ -89,7 +91,7 @@ public sealed class Worker : IAsyncDisposable
         _heartbeatLoop = Task.Run(HeartbeatLoopAsync, CancellationToken.None);
         _rescueLoop = Task.Run(RescueLoopAsync, CancellationToken.None);
         _completeLoop = Task.Run(CompleteLoopAsync, CancellationToken.None);
-        _scheduleLoop = Task.Run(() => new RecurringScheduler(_options.Recurring, _client, _time, _options.Log).RunAsync(_stopLeasing.Token),
+        _scheduleLoop = Task.Run(() => new RecurringScheduler(_options.Recurring, _client, _time, _log).RunAsync(_stopLeasing.Token),
             CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -195,7 +197,7 @@ public sealed class Worker : IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _options.Log?.WriteLine($"worker {Id}: leasing failed: {e.Message}");
+                _log?.WriteLine($"worker {Id}: leasing failed: {e.Message}");
             }
             if (!more)
             {
@@ -325,7 +327,7 @@ public sealed class Worker : IAsyncDisposable
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                _options.Log?.WriteLine($"worker {Id}: storing {batch.Count} completions failed: {e.Message}");
+                _log?.WriteLine($"worker {Id}: storing {batch.Count} completions failed: {e.Message}");
             }
             foreach (var (_, job) in batch)
                 Forget(job);
@@ -353,14 +355,14 @@ public sealed class Worker : IAsyncDisposable
                     {
                         if (_held.TryGetValue(id, out var job) && !job.Lost)
                         {
-                            _options.Log?.WriteLine($"worker {Id}: lost the lease on job {id}; stopping it.");
+                            _log?.WriteLine($"worker {Id}: lost the lease on job {id}; stopping it.");
                             job.MarkLost();
                         }
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    _options.Log?.WriteLine($"worker {Id}: renewing leases failed: {e.Message}");
+                    _log?.WriteLine($"worker {Id}: renewing leases failed: {e.Message}");
                 }
             }
         }
@@ -392,7 +394,7 @@ public sealed class Worker : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _options.Log?.WriteLine($"worker {Id}: rescuing expired leases failed: {e.Message}");
+            _log?.WriteLine($"worker {Id}: rescuing expired leases failed: {e.Message}");
         }
     }
 

@@ -20,9 +20,10 @@ internal static class JobsCommand
         var search = new Option<string?>("--search") { Description = "Only jobs whose payload or last error contains this text." };
         var limit = new Option<int>("--limit") { Description = "How many jobs (1 to 1000).", DefaultValueFactory = _ => 50 };
         var before = new Option<long?>("--before") { Description = "Jobs older than this id (the next page's cursor)." };
+        var counts = new Option<bool>("--counts") { Description = "Print how many jobs each queue holds in each state instead of a listing." };
         var db = DbOption();
         var json = JsonOption();
-        var command = new Command("jobs", "List jobs, newest first.") { state, queue, kind, search, limit, before, db, json };
+        var command = new Command("jobs", "List jobs, newest first.") { state, queue, kind, search, limit, before, counts, db, json };
         command.SetAction((parse, ct) => Guard(parse, async output =>
         {
             var states = new List<JobState>();
@@ -36,6 +37,8 @@ internal static class JobsCommand
             if (pageSize is < 1 or > 1000)
                 throw new JobValidationException("--limit", $"must be 1 to 1000 (got {pageSize}).", null);
             await using var store = OpenStore(parse.GetValue(db)!);
+            if (parse.GetValue(counts))
+                return await PrintCountsAsync(store, output, parse.GetValue(json), ct);
             var page = await store.QueryAsync(new JobQuery
             {
                 States = states, Queue = parse.GetValue(queue), Kind = parse.GetValue(kind), Search = parse.GetValue(search),
@@ -57,6 +60,20 @@ internal static class JobsCommand
             return 0;
         }));
         return command;
+    }
+
+    private static async Task<int> PrintCountsAsync(Switchyard.Jobs.Sqlite.SqliteJobStore store, TextWriter output, bool json, CancellationToken ct)
+    {
+        var counts = await store.CountAsync(ct);
+        if (json)
+        {
+            await output.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(counts.Select(c => new { c.Queue, State = State(c.State), c.Count }), Json));
+            return 0;
+        }
+        await output.WriteLineAsync($"{"QUEUE",-20} {"STATE",-10} {"COUNT",10}");
+        foreach (var c in counts)
+            await output.WriteLineAsync($"{Cut(c.Queue, 20),-20} {State(c.State),-10} {c.Count,10}");
+        return 0;
     }
 
     private static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";

@@ -42,6 +42,7 @@ public sealed class YardJobCommandsTests : IDisposable
         using (var list = JsonDocument.Parse(listed.Out))
             Assert.Equal([id], list.RootElement.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetInt64()));
         Assert.Contains("scheduled", (await Yard("jobs")).Out, StringComparison.Ordinal);
+        Assert.Equal("""[{"queue":"web","state":"scheduled","count":1}]""" + "\n", (await Yard("jobs", "--counts", "--json")).Out);
 
         var idText = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal((0, $"{id}\tcancelled\n"), Pick(await Yard("cancel", idText)));
