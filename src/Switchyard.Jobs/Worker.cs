@@ -57,9 +57,10 @@ public sealed class Worker : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "WorkerOptions.HeartbeatInterval must be shorter than LeaseDuration.");
         Id = _options.Id ?? $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
         _pools = _options.Queues.Count == 0
-            ? [new QueuePool([], _options.Concurrency)]
+            ? [new QueuePool([], _options.Concurrency, _options.BatchSize)]
             : _options.Queues.Distinct(StringComparer.Ordinal)
-                .Select(q => new QueuePool([q], _options.QueueConcurrency?.GetValueOrDefault(q, _options.Concurrency) ?? _options.Concurrency))
+                .Select(q => new QueuePool([q], _options.QueueConcurrency?.GetValueOrDefault(q, _options.Concurrency) ?? _options.Concurrency,
+                    _options.BatchSize))
                 .ToArray();
         foreach (var recurring in _options.Recurring)
         {
@@ -179,10 +180,7 @@ public sealed class Worker : IAsyncDisposable
                 foreach (var pool in _pools)
                 {
                     var free = pool.Limit - pool.Running;
-                    // Lease in batches: when jobs are running, wait until a good share of slots is free
-                    // rather than paying a round trip per finished job.
-                    var worthIt = Math.Max(1, Math.Min(_options.BatchSize, pool.Limit) / 4);
-                    if (free <= 0 || (pool.Running > 0 && free < worthIt)) continue;
+                    if (free <= 0 || (pool.Running > 0 && free < pool.WorthLeasing)) continue;
                     var want = Math.Min(free, _options.BatchSize);
                     var jobs = await _store.LeaseAsync(new LeaseRequest(Id, pool.Queues, want, _options.LeaseDuration), token).ConfigureAwait(false);
                     Interlocked.Add(ref _leased, jobs.Count);
@@ -233,8 +231,10 @@ public sealed class Worker : IAsyncDisposable
         }
         finally
         {
-            pool.Remove();
-            _wake.Set();
+            // Wake the fetch loop only when this finish makes a lease worth its round trip, not on every job.
+            var free = pool.Limit - pool.Remove();
+            if (free == pool.WorthLeasing || free == pool.Limit)
+                _wake.Set();
             if (Interlocked.Decrement(ref _activeHandlers) == 0 && _stopLeasing.IsCancellationRequested)
                 _handlersIdle.TrySetResult();
         }
@@ -410,13 +410,23 @@ public sealed class Worker : IAsyncDisposable
     }
 
     /// <summary>One queue (or every queue) with its concurrency limit.</summary>
-    private sealed class QueuePool(IReadOnlyList<string> queues, int limit)
+    private sealed class QueuePool(IReadOnlyList<string> queues, int limit, int batchSize)
     {
         private int _running;
         public IReadOnlyList<string> Queues { get; } = queues;
         public int Limit { get; } = limit;
+
+        /// <summary>
+        /// While jobs run, lease again only once this many slots are free (a quarter of a batch): a round trip per
+        /// finished job would cost more than the jobs. Free slots grow one finish at a time, so a finish that makes
+        /// the count equal to this is the one that crosses it.
+        /// </summary>
+        public int WorthLeasing { get; } = Math.Max(1, Math.Min(batchSize, limit) / 4);
+
         public int Running => Volatile.Read(ref _running);
         public void Add() => Interlocked.Increment(ref _running);
-        public void Remove() => Interlocked.Decrement(ref _running);
+
+        /// <summary>Frees a slot; returns how many jobs still run.</summary>
+        public int Remove() => Interlocked.Decrement(ref _running);
     }
 }
