@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Threading.Channels;
 using Switchyard.Jobs;
 using Switchyard.Jobs.Store;
 using static Switchyard.Cli.Commands.JobsCommandSupport;
@@ -59,34 +60,50 @@ internal static class SubmitCommand
     }
 
     /// <summary>
-    /// Enqueues each input line, keeping many enqueues in flight so the store groups them into shared commits,
-    /// and prints each id once its commit is done (in input order).
+    /// Enqueues each input line, keeping up to 256 enqueues in flight so the store groups them into shared commits,
+    /// and prints each id as soon as its commit is done (in input order), without waiting for more input.
+    /// A refused line stops the run; the lines before it stay enqueued.
     /// </summary>
     private static async Task<int> SubmitLinesAsync(JobClient client, string kind, JobOptions options, TextWriter output, bool asJson,
         CancellationToken ct)
     {
-        const int window = 256;
-        var pending = new Queue<Task<EnqueueResult>>();
-        var lineNumber = 0;
-        string? line;
-        while ((line = await Console.In.ReadLineAsync(ct)) is not null)
+        var pending = Channel.CreateBounded<Task<EnqueueResult>>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reading = Task.Run(async () =>
         {
-            lineNumber++;
-            if (line.Length == 0) continue;
-            var number = lineNumber;
-            pending.Enqueue(EnqueueLineAsync(client, kind, line, options, number, ct));
-            while (pending.Count >= window || (pending.Count > 0 && pending.Peek().IsCompleted))
-                await WriteAsync(await pending.Dequeue());
+            try
+            {
+                var number = 0;
+                while (await Console.In.ReadLineAsync(stop.Token) is { } line)
+                {
+                    number++;
+                    if (line.Length > 0)
+                        await pending.Writer.WriteAsync(EnqueueLineAsync(client, kind, line, options, number, stop.Token), stop.Token);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                pending.Writer.TryComplete();
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var enqueue in pending.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                var result = await enqueue;
+                await output.WriteLineAsync(asJson ? ToJson(result.Job) : result.Job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                await output.FlushAsync(CancellationToken.None);
+            }
         }
-        while (pending.Count > 0)
-            await WriteAsync(await pending.Dequeue());
+        finally
+        {
+            await stop.CancelAsync();
+            await reading;
+        }
         return 0;
-
-        async Task WriteAsync(EnqueueResult result)
-        {
-            await output.WriteLineAsync(asJson ? ToJson(result.Job) : result.Job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            await output.FlushAsync(ct);
-        }
     }
 
     private static async Task<EnqueueResult> EnqueueLineAsync(JobClient client, string kind, string line, JobOptions options, int number,

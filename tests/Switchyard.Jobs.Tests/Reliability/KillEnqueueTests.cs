@@ -11,26 +11,38 @@ public sealed class KillEnqueueTests
     {
         using var db = new TempDb();
         using var submitter = YardProcess.Start("submit", "shell", "--stdin", "--db", db.Path, "--queue", "crash");
+        // At most 1,000 lines in flight: the stream is still going when the kill comes, however fast the process is.
+        using var window = new SemaphoreSlim(1000);
+        using var stopFeeding = new CancellationTokenSource();
         var feeding = Task.Run(async () =>
         {
             try
             {
                 for (var i = 0; i < 10_000; i++)
+                {
+                    await window.WaitAsync(stopFeeding.Token);
                     await submitter.Input.WriteLineAsync($$"""{"argv":["true","{{i}}"]}""");
+                    if (i % 100 == 99) await submitter.Input.FlushAsync();
+                }
                 await submitter.Input.FlushAsync();
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or OperationCanceledException)
             {
                 // The process was killed while we wrote: expected.
             }
         });
 
         var acknowledged = new List<long>();
-        var killAfter = 2500;
+        const int killAfter = 2500;
         await foreach (var line in submitter.Lines.ReadAllAsync())
         {
             acknowledged.Add(long.Parse(line, System.Globalization.CultureInfo.InvariantCulture));
-            if (acknowledged.Count == killAfter) submitter.KillHard();
+            window.Release();
+            if (acknowledged.Count == killAfter)
+            {
+                submitter.KillHard();
+                await stopFeeding.CancelAsync();
+            }
         }
         await feeding.Within();
         Assert.True(acknowledged.Count >= killAfter, $"only {acknowledged.Count} acknowledged; stderr: {submitter.Stderr}");
