@@ -215,7 +215,7 @@ public sealed class Worker : IAsyncDisposable
 
     private void Start(Job job, QueuePool pool)
     {
-        var running = new RunningJob(job, _hardStop.Token);
+        var running = new RunningJob(job, _time.GetTimestamp(), _hardStop.Token);
         _held[job.Id] = running;
         pool.Add();
         Interlocked.Increment(ref _activeHandlers);
@@ -294,6 +294,7 @@ public sealed class Worker : IAsyncDisposable
 
     private void Report(RunningJob job, JobCompletion completion)
     {
+        JobMetrics.Ended(job.Job, completion.Kind, _time.GetElapsedTime(job.LeasedAt));
         switch (completion.Kind)
         {
             case CompletionKind.Succeeded: Interlocked.Increment(ref _succeeded); break;

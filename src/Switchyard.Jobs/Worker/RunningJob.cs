@@ -1,8 +1,11 @@
 namespace Switchyard.Jobs.Workers; // not ".Worker": that would hide the Worker class
 
 /// <summary>A job this worker holds a lease on, from lease until its completion is stored.</summary>
-internal sealed class RunningJob(Job job, CancellationToken workerStop) : IDisposable
+internal sealed class RunningJob(Job job, long leasedAt, CancellationToken workerStop) : IDisposable
 {
+    /// <summary>When it was leased, as a timestamp of the worker's clock.</summary>
+    public long LeasedAt { get; } = leasedAt;
+
     private readonly CancellationTokenSource _cancel = CancellationTokenSource.CreateLinkedTokenSource(workerStop);
     private int _cancelRequested, _lost, _abandoned;
 
