@@ -48,6 +48,8 @@ public sealed class Worker : IAsyncDisposable
         _log = _options.Log is null ? null : TextWriter.Synchronized(_options.Log); // the loops write from several threads
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Concurrency, 1, "WorkerOptions.Concurrency");
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1, "WorkerOptions.BatchSize");
+        foreach (var (queue, limit) in _options.QueueConcurrency ?? new Dictionary<string, int>())
+            ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, $"WorkerOptions.QueueConcurrency[{queue}]");
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.LeaseDuration, TimeSpan.Zero, "WorkerOptions.LeaseDuration");
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.PollInterval, TimeSpan.Zero, "WorkerOptions.PollInterval");
         _time = _options.TimeProvider;
