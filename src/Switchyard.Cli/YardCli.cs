@@ -17,8 +17,17 @@ internal static class YardCli
         root.Subcommands.Add(Commands.BenchCommand.Create());
         root.Subcommands.Add(Commands.ProfileCommand.Create());
         root.Subcommands.Add(Commands.RunCommand.Create());
+        root.Subcommands.Add(Commands.SubmitCommand.Create());
+        root.Subcommands.Add(Commands.StatusCommand.Create());
+        root.Subcommands.Add(Commands.JobsCommand.Create());
+        root.Subcommands.Add(Commands.WorkerCommand.Create());
+        root.Subcommands.Add(Commands.CancelCommand.Create());
+        root.Subcommands.Add(Commands.RetryCommand.Create());
         return root;
     }
+
+    /// <summary>How long a command may take to stop after Ctrl+C or SIGTERM.</summary>
+    internal static readonly TimeSpan TerminationTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null,
@@ -28,6 +37,9 @@ internal static class YardCli
         {
             Output = output ?? Console.Out,
             Error = error ?? Console.Error,
+            // Ctrl+C / SIGTERM cancel the command's token; this is how long a command then has to finish before the
+            // process is ended. System.CommandLine's 2 s would cut `yard worker`'s graceful stop (grace up to 50 s) short.
+            ProcessTerminationTimeout = TerminationTimeout,
         };
         return Build().Parse(args).InvokeAsync(configuration, cancellationToken);
     }

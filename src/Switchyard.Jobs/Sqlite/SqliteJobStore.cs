@@ -1,0 +1,416 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Switchyard.Jobs.Store;
+using static Switchyard.Jobs.Sqlite.SqliteJobRows;
+
+namespace Switchyard.Jobs.Sqlite;
+
+/// <summary>
+/// The embedded job store: one SQLite file in WAL mode, shared safely by many processes. Writes from every
+/// caller in this process go through one writer that groups them into batched transactions; each caller is
+/// acknowledged only after its batch commits (see <see cref="SqliteJobStoreOptions.Durability"/>).
+/// </summary>
+public sealed class SqliteJobStore : IJobStore
+{
+    private const string QueuedStates = "('scheduled', 'available', 'retrying')";
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly SqliteWriter _writer;
+
+    private SqliteJobStore(SqliteJobStoreOptions options, string connectionString, SqliteWriter writer)
+    {
+        _connectionString = connectionString;
+        _time = options.TimeProvider;
+        _writer = writer;
+        Path = options.Path;
+    }
+
+    /// <inheritdoc />
+    public event Action<IReadOnlyCollection<string>>? JobsAvailable;
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (creating and migrating when needed) the store at <see cref="SqliteJobStoreOptions.Path"/>.</summary>
+    public static SqliteJobStore Open(SqliteJobStoreOptions? options = null)
+    {
+        options ??= new SqliteJobStoreOptions();
+        if (string.IsNullOrWhiteSpace(options.Path))
+            throw new ArgumentException("SqliteJobStoreOptions.Path must name a file.", nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxWriteBatch, 1, "SqliteJobStoreOptions.MaxWriteBatch");
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, "SqliteJobStoreOptions.TimeProvider");
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            using (var pragma = connection.CreateCommand())
+            {
+                var synchronous = options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
+                pragma.CommandText =
+                    $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous};";
+                pragma.ExecuteNonQuery();
+            }
+            SqliteMigrations.Apply(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+        return new SqliteJobStore(options, connectionString, new SqliteWriter(connection, options.MaxWriteBatch));
+    }
+
+    private long Now => Micros(_time.GetUtcNow());
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<EnqueueResult>> EnqueueAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count == 0) return [];
+        var results = await _writer.WriteAsync(scope => Insert(scope, jobs, Now), cancellationToken).ConfigureAwait(false);
+        var queues = results.Where(r => r.Created).Select(r => r.Job.Queue).ToHashSet(StringComparer.Ordinal);
+        if (queues.Count > 0) JobsAvailable?.Invoke(queues);
+        return results;
+    }
+
+    private static List<EnqueueResult> Insert(WriteScope scope, IReadOnlyList<NewJob> jobs, long now)
+    {
+        var results = new List<EnqueueResult>(jobs.Count);
+        foreach (var job in jobs)
+        {
+            if (job.IdempotencyKey is { } key)
+            {
+                var find = scope.Command($"SELECT {Columns} FROM jobs WHERE idempotency_key = $key");
+                find.Parameters.Add("$key", key);
+                if (ReadAll(find) is [var existing])
+                {
+                    results.Add(new EnqueueResult(existing, Created: false));
+                    continue;
+                }
+            }
+            var runAt = job.RunAt is { } at ? Micros(at) : now;
+            var state = runAt > now ? JobState.Scheduled : JobState.Available;
+            var insert = scope.Command(
+                "INSERT INTO jobs (kind, queue, payload, priority, state, attempt, max_attempts, run_at, idempotency_key, created_at) " +
+                "VALUES ($kind, $queue, $payload, $priority, $state, 0, $max, $run_at, $key, $now)");
+            insert.Parameters.Add("$kind", job.Kind).Add("$queue", job.Queue).Add("$payload", job.Payload)
+                .Add("$priority", job.Priority).Add("$state", state.ToText())
+                .Add("$max", job.MaxAttempts).Add("$run_at", runAt).Add("$key", job.IdempotencyKey).Add("$now", now);
+            // Only the id is read back: everything else is what was just written.
+            insert.ExecuteNonQuery();
+            var id = scope.LastInsertRowId();
+            results.Add(new EnqueueResult(new Job
+            {
+                Id = id, Kind = job.Kind, Queue = job.Queue, Payload = job.Payload, Priority = job.Priority, State = state, Attempt = 0,
+                MaxAttempts = job.MaxAttempts, RunAt = FromMicros(runAt), IdempotencyKey = job.IdempotencyKey, CreatedAt = FromMicros(now),
+            }, Created: true));
+        }
+        return results;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Job>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.Limit, 1, "LeaseRequest.Limit");
+        var queueFilter = request.Queues.Count switch
+        {
+            0 => "",
+            1 => "AND queue = $queue",
+            _ => "AND queue IN (SELECT value FROM json_each($queues))",
+        };
+        var sql =
+            "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $owner, lease_expires_at = $expires, " +
+            "started_at = $now, progress_percent = NULL, progress_message = NULL " +
+            // INDEXED BY: without ANALYZE statistics the planner prefers the state index and sorts every due job.
+            $"WHERE id IN (SELECT id FROM jobs INDEXED BY {(request.Queues.Count == 0 ? "jobs_due_any_queue" : "jobs_due")} " +
+            $"WHERE state IN {QueuedStates} AND run_at <= $now {queueFilter} " +
+            $"ORDER BY priority DESC, run_at, id LIMIT $limit) RETURNING {LeasedColumns}";
+        return _writer.WriteAsync<IReadOnlyList<Job>>(scope =>
+        {
+            var now = Now;
+            var command = scope.Command(sql);
+            var expires = now + request.LeaseDuration.Ticks / 10;
+            command.Parameters.Add("$owner", request.Owner).Add("$expires", expires)
+                .Add("$now", now).Add("$limit", request.Limit);
+            if (request.Queues.Count == 1) command.Parameters.Add("$queue", request.Queues[0]);
+            else if (request.Queues.Count > 1) command.Parameters.Add("$queues", JsonArray(request.Queues));
+            var jobs = ReadLeased(command, request.Owner, now, expires);
+            // RETURNING gives no order; callers get the lease order.
+            jobs.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority)
+                : a.RunAt != b.RunAt ? a.RunAt.CompareTo(b.RunAt) : a.Id.CompareTo(b.Id));
+            return jobs;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<RenewResult> RenewLeasesAsync(string owner, IReadOnlyList<long> jobIds, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobIds);
+        if (jobIds.Count == 0) return Task.FromResult(new RenewResult([], []));
+        return _writer.WriteAsync(scope =>
+        {
+            var update = scope.Command(
+                "UPDATE jobs SET lease_expires_at = $expires WHERE id IN (SELECT value FROM json_each($ids)) " +
+                "AND lease_owner = $owner AND +state = 'running' RETURNING id, cancel_requested");
+            update.Parameters.Add("$expires", Now + leaseDuration.Ticks / 10)
+                .Add("$ids", JsonArray(jobIds)).Add("$owner", owner);
+            var held = new HashSet<long>();
+            var cancel = new List<long>();
+            using (var reader = update.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    held.Add(reader.GetInt64(0));
+                    if (reader.GetInt64(1) != 0) cancel.Add(reader.GetInt64(0));
+                }
+            }
+            return new RenewResult(jobIds.Where(id => !held.Contains(id)).ToList(), cancel);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<int> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        if (completions.Count == 0) return Task.FromResult(0);
+        return _writer.WriteAsync(scope =>
+        {
+            var now = Now;
+            // Successes, the bulk of any batch, go in one statement; the rest row by row.
+            var applied = CompleteSucceeded(scope, completions, now);
+            foreach (var c in completions)
+            {
+                if (c.Kind == CompletionKind.Succeeded) continue;
+                var set = c.Kind switch
+                {
+                    CompletionKind.Retry => "state = 'retrying', run_at = $retry_at, error_type = $etype, error_message = $emsg, error_stack = $estack",
+                    CompletionKind.Dead => "state = 'dead', finished_at = $now, error_type = $etype, error_message = $emsg, error_stack = $estack",
+                    CompletionKind.Cancelled => "state = 'cancelled', finished_at = $now",
+                    // A cancel asked while the job was cut short by shutdown still wins.
+                    CompletionKind.Released => "state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'available' END, " +
+                        "finished_at = CASE WHEN cancel_requested = 1 THEN $now END, run_at = $now, attempt = attempt - 1",
+                    _ => throw new ArgumentOutOfRangeException(nameof(completions), c.Kind, "Unknown completion kind."),
+                };
+                var command = scope.Command(
+                    $"UPDATE jobs SET {set}, lease_owner = NULL, lease_expires_at = NULL " +
+                    "WHERE id = $id AND lease_owner = $owner AND +state = 'running'");
+                command.Parameters.Add("$id", c.JobId).Add("$owner", c.Owner);
+                if (set.Contains("$now", StringComparison.Ordinal)) command.Parameters.Add("$now", now);
+                if (c.Kind == CompletionKind.Retry) command.Parameters.Add("$retry_at", Micros(c.RetryAt ?? _time.GetUtcNow()));
+                if (c.Kind is CompletionKind.Retry or CompletionKind.Dead)
+                {
+                    command.Parameters.Add("$etype", c.Error?.Type ?? "Error").Add("$emsg", c.Error?.Message ?? "")
+                        .Add("$estack", c.Error?.StackTrace);
+                }
+                applied += command.ExecuteNonQuery();
+            }
+            return applied;
+        }, cancellationToken);
+    }
+
+    private static int CompleteSucceeded(WriteScope scope, IReadOnlyList<JobCompletion> completions, long now)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var count = 0;
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var c in completions)
+            {
+                if (c.Kind != CompletionKind.Succeeded) continue;
+                json.WriteStartObject();
+                json.WriteNumber("i", c.JobId);
+                json.WriteString("o", c.Owner);
+                json.WriteString("r", c.Result);
+                json.WriteEndObject();
+                count++;
+            }
+            json.WriteEndArray();
+        }
+        if (count == 0) return 0;
+        // "+jobs.state" keeps the planner off the state index: the ids drive the join, one primary-key lookup each.
+        var command = scope.Command(
+            "UPDATE jobs SET state = 'succeeded', finished_at = $now, result = json_extract(c.value, '$.r'), progress_percent = 100, " +
+            "lease_owner = NULL, lease_expires_at = NULL FROM json_each($items) AS c " +
+            "WHERE jobs.id = json_extract(c.value, '$.i') AND jobs.lease_owner = json_extract(c.value, '$.o') AND +jobs.state = 'running'");
+        command.Parameters.Add("$now", now).Add("$items", Encoding.UTF8.GetString(buffer.WrittenSpan));
+        return command.ExecuteNonQuery();
+    }
+
+    /// <inheritdoc />
+    public Task ReportProgressAsync(long jobId, string owner, double percent, string? message, CancellationToken cancellationToken = default) =>
+        _writer.WriteAsync(scope =>
+        {
+            var command = scope.Command(
+                "UPDATE jobs SET progress_percent = $percent, progress_message = $message " +
+                "WHERE id = $id AND lease_owner = $owner AND state = 'running'");
+            command.Parameters.Add("$percent", Math.Clamp(percent, 0, 100)).Add("$message", message).Add("$id", jobId).Add("$owner", owner);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<CancelOutcome> CancelAsync(long jobId, CancellationToken cancellationToken = default) =>
+        _writer.WriteAsync(scope =>
+        {
+            var state = StateOf(scope, jobId);
+            switch (state)
+            {
+                case null:
+                    return CancelOutcome.NotFound;
+                case JobState.Running:
+                    var request = scope.Command("UPDATE jobs SET cancel_requested = 1 WHERE id = $id");
+                    request.Parameters.Add("$id", jobId);
+                    request.ExecuteNonQuery();
+                    return CancelOutcome.Requested;
+                case JobState.Succeeded or JobState.Dead or JobState.Cancelled:
+                    return CancelOutcome.AlreadyFinished;
+                default:
+                    var cancel = scope.Command("UPDATE jobs SET state = 'cancelled', finished_at = $now WHERE id = $id");
+                    cancel.Parameters.Add("$now", Now).Add("$id", jobId);
+                    cancel.ExecuteNonQuery();
+                    return CancelOutcome.Cancelled;
+            }
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<RetryOutcome> RetryAsync(long jobId, CancellationToken cancellationToken = default)
+    {
+        var (outcome, queue) = await _writer.WriteAsync(scope =>
+        {
+            var state = StateOf(scope, jobId);
+            if (state is null) return (RetryOutcome.NotFound, (string?)null);
+            if (state == JobState.Running) return (RetryOutcome.Running, null);
+            var command = scope.Command(
+                "UPDATE jobs SET state = 'available', run_at = $now, finished_at = NULL, cancel_requested = 0, " +
+                "max_attempts = MAX(max_attempts, attempt + 1) WHERE id = $id RETURNING queue");
+            command.Parameters.Add("$now", Now).Add("$id", jobId);
+            return (RetryOutcome.Retried, (string?)command.ExecuteScalar());
+        }, cancellationToken).ConfigureAwait(false);
+        if (queue is not null) JobsAvailable?.Invoke([queue]);
+        return outcome;
+    }
+
+    private static JobState? StateOf(WriteScope scope, long jobId)
+    {
+        var command = scope.Command("SELECT state FROM jobs WHERE id = $id");
+        command.Parameters.Add("$id", jobId);
+        return command.ExecuteScalar() is string text ? JobStates.Parse(text) : null;
+    }
+
+    /// <inheritdoc />
+    public Task<int> RescueExpiredAsync(CancellationToken cancellationToken = default) =>
+        _writer.WriteAsync(scope =>
+        {
+            var command = scope.Command(
+                "UPDATE jobs SET " +
+                "state = CASE WHEN cancel_requested = 1 THEN 'cancelled' WHEN attempt >= max_attempts THEN 'dead' ELSE 'retrying' END, " +
+                "finished_at = CASE WHEN cancel_requested = 1 OR attempt >= max_attempts THEN $now END, " +
+                "run_at = $now, lease_owner = NULL, lease_expires_at = NULL, error_type = 'LeaseExpired', " +
+                "error_message = 'The worker running this job stopped renewing its lease (it crashed or lost the database).', " +
+                "error_stack = NULL WHERE state = 'running' AND lease_expires_at < $now");
+            command.Parameters.Add("$now", Now);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Job?> GetAsync(long jobId, CancellationToken cancellationToken = default) =>
+        ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM jobs WHERE id = $id";
+            command.Parameters.Add("$id", jobId);
+            return ReadAll(command).FirstOrDefault();
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<JobPage> QueryAsync(JobQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, "JobQuery.Limit");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, 1000, "JobQuery.Limit");
+        return ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            var where = new StringBuilder("WHERE 1 = 1");
+            if (query.States is { Count: > 0 } states)
+            {
+                where.Append(" AND state IN (SELECT value FROM json_each($states))");
+                command.Parameters.Add("$states", JsonArray(states.Select(s => s.ToText())));
+            }
+            if (query.Queue is not null) { where.Append(" AND queue = $queue"); command.Parameters.Add("$queue", query.Queue); }
+            if (query.Kind is not null) { where.Append(" AND kind = $kind"); command.Parameters.Add("$kind", query.Kind); }
+            if (!string.IsNullOrEmpty(query.Search))
+            {
+                // instr on lower() rather than LIKE: no wildcard escaping needed.
+                where.Append(" AND (instr(lower(payload), lower($search)) > 0 OR instr(lower(coalesce(error_message, '')), lower($search)) > 0)");
+                command.Parameters.Add("$search", query.Search);
+            }
+            if (query.Before is { } before) { where.Append(" AND id < $before"); command.Parameters.Add("$before", before); }
+#pragma warning disable CA2100 // the text is built from constants; values are parameters
+            command.CommandText = $"SELECT {Columns} FROM jobs {where} ORDER BY id DESC LIMIT $limit";
+#pragma warning restore CA2100
+            command.Parameters.Add("$limit", query.Limit + 1);
+            var jobs = ReadAll(command);
+            long? next = null;
+            if (jobs.Count > query.Limit)
+            {
+                jobs.RemoveAt(jobs.Count - 1);
+                next = jobs[^1].Id;
+            }
+            return new JobPage(jobs, next);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JobCount>> CountAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<JobCount>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT queue, state, COUNT(*) FROM jobs GROUP BY queue, state ORDER BY queue, state";
+            var counts = new List<JobCount>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+                counts.Add(new JobCount(reader.GetString(0), JobStates.Parse(reader.GetString(1)), reader.GetInt64(2)));
+            return counts;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default) =>
+        _writer.WriteAsync(scope =>
+        {
+            var command = scope.Command(
+                "DELETE FROM jobs WHERE state IN ('succeeded', 'dead', 'cancelled') AND finished_at < $before");
+            command.Parameters.Add("$before", Micros(finishedBefore));
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // Reads use their own pooled connections: in WAL mode they never wait for the writer.
+        await Task.Yield();
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return read(connection);
+    }
+
+    private static string JsonArray<T>(IEnumerable<T> values) =>
+        "[" + string.Join(",", values.Select(v => v is string s
+            ? System.Text.Json.JsonSerializer.Serialize(s)
+            : Convert.ToString(v, CultureInfo.InvariantCulture))) + "]";
+
+    /// <summary>Finishes the writes already queued, then closes the file.</summary>
+    public async ValueTask DisposeAsync() => await _writer.DisposeAsync().ConfigureAwait(false);
+}

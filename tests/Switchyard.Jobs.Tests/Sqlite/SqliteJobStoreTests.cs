@@ -1,0 +1,81 @@
+using Microsoft.Data.Sqlite;
+using Switchyard.Jobs.Sqlite;
+using Switchyard.Jobs.Store;
+
+namespace Switchyard.Jobs.Tests.Sqlite;
+
+/// <summary>What only the SQLite store has: the file, WAL, the schema version, group commit.</summary>
+public sealed class SqliteJobStoreTests : IDisposable
+{
+    private readonly TempDb _db = new();
+
+    private static T Scalar<T>(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task Creates_a_wal_database_at_the_latest_schema_version_and_reopens_it_without_migrating_again()
+    {
+        await using (var store = SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path }))
+            await new JobClient(store).EnqueueAsync("k", "{}");
+
+        Assert.Equal("wal", Scalar<string>(_db.Path, "PRAGMA journal_mode"));
+        Assert.Equal(SqliteMigrations.Latest, Scalar<int>(_db.Path, "PRAGMA user_version"));
+
+        await using (var again = SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path }))
+            Assert.Single((await again.QueryAsync(new JobQuery())).Jobs);
+    }
+
+    [Fact]
+    public void A_database_from_a_newer_build_is_refused()
+    {
+        using (var connection = new SqliteConnection($"Data Source={_db.Path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA user_version = {SqliteMigrations.Latest + 1}";
+            command.ExecuteNonQuery();
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path }));
+        Assert.Contains($"schema is version {SqliteMigrations.Latest + 1}, newer than this build knows", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Concurrent_enqueues_share_commits_and_each_is_acknowledged_with_its_own_job()
+    {
+        await using var store = SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path });
+        var client = new JobClient(store);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 500).Select(i => client.EnqueueAsync("k", $$"""{"i":{{i}}}""")));
+
+        Assert.Equal(500, results.Select(r => r.Job.Id).Distinct().Count());
+        foreach (var (result, i) in results.Select((r, i) => (r, i)))
+            Assert.Equal($$"""{"i":{{i}}}""", (await store.GetAsync(result.Job.Id))!.Payload);
+    }
+
+    [Fact]
+    public async Task A_failing_request_fails_alone_and_the_rest_of_its_batch_commits()
+    {
+        await using var store = SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path });
+        var good = Enumerable.Range(0, 50).Select(_ => store.EnqueueAsync([new NewJob("k", "q", "{}", 0, null, 1)])).ToList();
+        // Stores trust the client's checks; a null kind breaks the table's NOT NULL rule inside the shared transaction.
+        var bad = store.EnqueueAsync([new NewJob("k", "q", "{}", 0, null, 1), new NewJob(null!, "q", "{}", 0, null, 1)]);
+        good.AddRange(Enumerable.Range(0, 50).Select(_ => store.EnqueueAsync([new NewJob("k", "q", "{}", 0, null, 1)])));
+
+        await Assert.ThrowsAsync<SqliteException>(() => bad);
+        await Task.WhenAll(good);
+        Assert.Equal(100, (await store.QueryAsync(new JobQuery { Limit = 1000 })).Jobs.Count); // and nothing of the bad request
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _db.Dispose();
+    }
+}
