@@ -57,6 +57,10 @@ public sealed class ProcessLane : Lane
     /// <summary>Items pulled ahead: enough for big chunks to keep every worker fed with one chunk queued behind the one it runs.</summary>
     internal override int DefaultWindow => (int)Math.Clamp(4096L * Parallelism, 4096, 1 << 16);
 
+    /// <summary>Its default window already counts items; a larger explicit chunk still gets two chunks per worker.</summary>
+    internal override int DefaultWindowFor(int chunkSize) =>
+        (int)Math.Min(int.MaxValue, Math.Max(DefaultWindow, 2L * Parallelism * chunkSize));
+
     /// <summary>
     /// Python's default for <c>Pool.map</c> when the length is known: length / (4 × workers), rounded up, at least 1;
     /// but never more than half the default window per worker, so every worker has a chunk to run and one waiting.

@@ -1,3 +1,5 @@
+using Switchyard.Bench.Suites;
+
 namespace Switchyard.Bench;
 
 /// <summary>The suites <c>yard bench</c> knows, in the order <c>--help</c> lists them.</summary>
@@ -9,6 +11,9 @@ internal static class BenchSuites
         new IoSuite(),
         new CpuSuite(),
         new AutoSuite(),
+        new ProcessSuite(),
+        new QueueSuite(),
+        new RunSuite(),
     ];
 
     /// <summary>The suite called <paramref name="name"/> (case-insensitive), or null.</summary>

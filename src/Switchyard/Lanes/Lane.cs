@@ -97,6 +97,9 @@ public abstract class Lane : IAsyncDisposable
     /// </summary>
     internal virtual int DefaultWindow => (int)Math.Clamp(2L * Parallelism, 2, 4096);
 
+    /// <summary>The default window of a map on this lane, in items, for chunks of <paramref name="chunkSize"/>: a number of chunks.</summary>
+    internal virtual int DefaultWindowFor(int chunkSize) => (int)Math.Min(int.MaxValue, (long)DefaultWindow * chunkSize);
+
     /// <summary>
     /// The chunk size of a map whose <see cref="MapOptions.ChunkSize"/> is null, given the input's length when it
     /// is known: 1, unless a lane with a high cost per unit of work (the Process lane) says otherwise.

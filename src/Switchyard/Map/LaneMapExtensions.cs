@@ -70,7 +70,7 @@ public static class LaneMapExtensions
     private static MapOptions Checked(Lane lane, MapOptions? options)
     {
         options ??= MapOptions.Default;
-        options.ResolveWindow(lane);
+        options.Validate();
         return options;
     }
 

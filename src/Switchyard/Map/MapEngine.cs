@@ -30,8 +30,7 @@ internal sealed class MapEngine<TIn, TOut> : IMapFailureSink
     {
         _lane = lane;
         _body = body;
-        _window = options.ResolveWindow(lane);
-        _chunkSize = Math.Min(options.ChunkSize ?? lane.DefaultChunkSize(knownLength), _window);
+        (_window, _chunkSize) = options.Resolve(lane, knownLength);
         _ordered = ordered;
         _failFast = failFast;
         _finished = Channel.CreateUnbounded<MapChunk<TIn, TOut>>(

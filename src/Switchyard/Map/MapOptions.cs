@@ -17,9 +17,10 @@ public sealed class MapOptions
     /// <summary>
     /// How many input items may be pulled ahead of the consumer: read from the source but not yet
     /// yielded (running, waiting for a slot, or finished and waiting for their turn). Input is read
-    /// lazily through this window, so an endless source is fine. Default: null, meaning the lane's own
-    /// default number of chunks (twice its parallelism, between 2 and 4096; 4096 for an unbounded Io lane;
-    /// 1024 for a Loop lane) times <see cref="ChunkSize"/>. A chunk never exceeds the window.
+    /// lazily through this window, so an endless source is fine. Default: null, meaning the lane's own default:
+    /// on the core lanes a number of chunks (twice the lane's parallelism, between 2 and 4096; 4096 for an
+    /// unbounded Io lane; 1024 for a Loop lane) times the chunk size; on the Process lane enough items to keep
+    /// every worker fed. A chunk never exceeds the window.
     /// </summary>
     public int? Window { get; init; }
 
@@ -52,15 +53,22 @@ public sealed class MapOptions
 
     internal static readonly MapOptions Default = new();
 
-    /// <summary>Checks every field, naming the field and the rule, and returns the window to use on <paramref name="lane"/>.</summary>
-    internal int ResolveWindow(Lane lane)
+    /// <summary>Checks every field, naming the field and the rule.</summary>
+    internal void Validate()
     {
-        var window = Window ?? (int)Math.Min(int.MaxValue, (long)lane.DefaultWindow * Math.Max(1, ChunkSize));
-        if (window < 1) throw Invalid($"MapOptions.Window must be at least 1 (was {window}).");
+        if (Window is < 1) throw Invalid($"MapOptions.Window must be at least 1 (was {Window}).");
         if (ChunkSize is < 1) throw Invalid($"MapOptions.ChunkSize must be at least 1 (was {ChunkSize}).");
         if (ItemTimeout is { } t && t <= TimeSpan.Zero) throw Invalid($"MapOptions.ItemTimeout must be positive (was {t}).");
         if (TimeProvider is null) throw Invalid("MapOptions.TimeProvider must not be null.");
-        return window;
+    }
+
+    /// <summary>The window and chunk size a map uses on <paramref name="lane"/>; a chunk never exceeds the window.</summary>
+    internal (int Window, int ChunkSize) Resolve(Lane lane, long? knownLength)
+    {
+        Validate();
+        var chunk = ChunkSize ?? lane.DefaultChunkSize(knownLength);
+        var window = Window ?? lane.DefaultWindowFor(chunk);
+        return (window, Math.Min(chunk, window));
     }
 
     private static ArgumentException Invalid(string message) => new(message);
