@@ -7,7 +7,8 @@ namespace Switchyard.Jobs.Tests.Reliability;
 /// <summary>kill -9 real worker processes while they drain jobs: nothing is lost, and only killed work runs twice.</summary>
 public sealed class KillWorkerTests
 {
-    private const int Jobs = 300;
+    // Enough that 20 short-lived workers cannot finish them, however slowly the test notices each one.
+    private const int Jobs = 2000;
     private const int Kills = 20;
 
     [Fact]
@@ -18,41 +19,49 @@ public sealed class KillWorkerTests
         await using (var store = SqliteJobStore.Open(new SqliteJobStoreOptions { Path = db.Path }))
         {
             var client = new JobClient(store);
-            for (var i = 0; i < Jobs; i += 100)
+            for (var i = 0; i < Jobs; i += 500)
             {
-                await client.EnqueueManyAsync(Enumerable.Range(0, 100)
+                await client.EnqueueManyAsync(Enumerable.Range(0, 500)
                     .Select(_ => new JobRequest(RecordExecutionHandler.KindName, $$"""{"log":"{{log}}","workMs":40}""")).ToList());
             }
         }
 
-        string[] WorkerArgs() => ["worker", "--db", db.Path, "--handlers-assembly", YardProcess.HandlersAssembly,
-            "--concurrency", "4", "--lease", "5s", "--poll", "100ms"];
+        string[] WorkerArgs(int concurrency) => ["worker", "--db", db.Path, "--handlers-assembly", YardProcess.HandlersAssembly,
+            "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lease", "5s", "--poll", "100ms"];
         var killed = new HashSet<int>();
         var random = new Random(3);
         for (var k = 0; k < Kills; k++)
         {
-            using var worker = YardProcess.Start(WorkerArgs());
+            using var worker = YardProcess.Start(WorkerArgs(4));
             var executionsBeforeKill = random.Next(1, 6);
             // Kill while it runs a job: right after it recorded its n-th execution (each job works 40 ms after recording).
-            await Signal.Until(() => Executions(log).Count(e => e.Pid == worker.Id) >= executionsBeforeKill,
+            var mine = Path.Combine(log, worker.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Signal.Until(() => Directory.Exists(mine) && Directory.EnumerateFiles(mine).Count() >= executionsBeforeKill,
                 TimeSpan.FromMinutes(2), $"worker {k} to start {executionsBeforeKill} jobs (stderr: {worker.Stderr})");
             worker.KillHard();
             killed.Add(worker.Id);
         }
 
-        using (var finisher = YardProcess.Start(WorkerArgs()))
+        using (var finisher = YardProcess.Start(WorkerArgs(64)))
         {
             await using var store = SqliteJobStore.Open(new SqliteJobStoreOptions { Path = db.Path });
             await Signal.Until(() => Count(store, JobState.Succeeded) == Jobs, TimeSpan.FromMinutes(3),
                 $"every job to succeed (stderr: {finisher.Stderr})");
 
             var executions = Executions(log);
-            var jobs = await store.QueryAsync(new JobQuery { Limit = 1000 });
-            Assert.Equal(Jobs, jobs.Jobs.Count);
-            Assert.All(jobs.Jobs, j => Assert.Equal(JobState.Succeeded, j.State));
-            foreach (var job in jobs.Jobs)
+            var jobs = new List<Job>();
+            for (long? cursor = null; ;)
             {
-                var runs = executions.Where(e => e.Job == job.Id).ToList();
+                var page = await store.QueryAsync(new JobQuery { Limit = 1000, Before = cursor });
+                jobs.AddRange(page.Jobs);
+                if ((cursor = page.NextCursor) is null) break;
+            }
+            Assert.Equal(Jobs, jobs.Count);
+            Assert.All(jobs, j => Assert.Equal(JobState.Succeeded, j.State));
+            var byJob = executions.ToLookup(e => e.Job);
+            foreach (var job in jobs)
+            {
+                var runs = byJob[job.Id].ToList();
                 Assert.NotEmpty(runs);
                 // Every execution but the last was in a worker that was then killed.
                 Assert.All(runs.SkipLast(1), r => Assert.Contains(r.Pid, killed));
@@ -70,7 +79,7 @@ public sealed class KillWorkerTests
     private static List<(long Job, int Attempt, int Pid)> Executions(string log)
     {
         var list = new List<(long, int, int)>();
-        foreach (var file in Directory.EnumerateFiles(log))
+        foreach (var file in Directory.EnumerateFiles(log, "*", SearchOption.AllDirectories))
         {
             var parts = Path.GetFileName(file).Split(' ');
             list.Add((long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),

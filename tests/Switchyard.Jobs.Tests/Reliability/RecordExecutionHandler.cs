@@ -7,8 +7,8 @@ public sealed record RecordPayload(string Log, int WorkMs);
 
 /// <summary>
 /// A handler for the reliability tests, loaded into real <c>yard worker</c> processes with
-/// <c>--handlers-assembly</c> (this test assembly). Each execution creates a file named "job attempt pid ticks"
-/// in the log folder (creating a file is atomic, where concurrent appends from several processes are not) before
+/// <c>--handlers-assembly</c> (this test assembly). Each execution creates a file named "job attempt pid guid"
+/// in the log folder's subfolder for its process (creating a file is atomic, where concurrent appends from several processes are not) before
 /// the work starts, so the test counts executions, and which process ran each one, after any number of kill -9s.
 /// </summary>
 public sealed class RecordExecutionHandler : JobHandler<RecordPayload>
@@ -26,8 +26,10 @@ public sealed class RecordExecutionHandler : JobHandler<RecordPayload>
     {
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(context);
+        // One folder per process, so a test can watch one worker cheaply.
+        var folder = Directory.CreateDirectory(Path.Combine(payload.Log, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))).FullName;
         var name = $"{context.Job.Id} {context.Job.Attempt} {Environment.ProcessId} {Guid.NewGuid():N}";
-        await File.WriteAllBytesAsync(Path.Combine(payload.Log, name), [], cancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(folder, name), [], cancellationToken);
         await Task.Delay(payload.WorkMs, cancellationToken); // the job's simulated work
         return Environment.ProcessId;
     }

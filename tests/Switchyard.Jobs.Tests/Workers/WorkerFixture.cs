@@ -30,6 +30,7 @@ public sealed class WorkerFixture : IAsyncDisposable
         {
             Queues = options.Queues,
             Concurrency = options.Concurrency,
+            QueueConcurrency = options.QueueConcurrency,
             BatchSize = options.BatchSize,
             LeaseDuration = options.LeaseDuration,
             HeartbeatInterval = options.HeartbeatInterval,
@@ -57,7 +58,14 @@ public sealed class WorkerFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var worker in _workers) await worker.DisposeAsync();
+        // A test that failed with handlers still blocked would wait forever for a grace period on a clock that
+        // never moves: move it on until each worker has stopped.
+        foreach (var worker in _workers)
+        {
+            var stopping = worker.StopAsync();
+            await Signal.Until(() => { if (Time == Clock) Clock.Advance(TimeSpan.FromSeconds(1)); return stopping.IsCompleted; }, what: "the worker to stop");
+            await worker.DisposeAsync();
+        }
         await Store.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _db.Dispose();

@@ -203,6 +203,36 @@ public sealed class WorkerTests
         Assert.Equal(3, peak);
     }
 
+    [Fact]
+    public async Task Each_queue_has_its_own_limit_and_other_queues_are_left_alone()
+    {
+        await using var f = new WorkerFixture();
+        var release = new TaskCompletionSource();
+        var started = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await f.StartWorkerAsync(Handlers(async (p, ctx, ct) =>
+        {
+            started.Add(ctx.Job.Queue);
+            await release.Task.WaitAsync(ct);
+            return null;
+        }), new WorkerOptions { Queues = ["a", "b"], Concurrency = 1, QueueConcurrency = new Dictionary<string, int> { ["b"] = 2 } });
+
+        try
+        {
+            foreach (var queue in new[] { "a", "a", "b", "b", "b", "c" })
+                await f.Client.EnqueueAsync("add", new Numbers(1, 1), new JobOptions { Queue = queue });
+            await Signal.Until(() => started.Count == 3, what: "a's one slot and b's two slots to fill");
+
+            Assert.Equal(["a", "b", "b"], started.Order());
+            var running = (await f.Client.QueryAsync(new JobQuery { States = [JobState.Running] })).Jobs;
+            Assert.Equal(3, running.Count);
+            Assert.Equal(JobState.Available, Assert.Single((await f.Client.QueryAsync(new JobQuery { Queue = "c" })).Jobs).State);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
