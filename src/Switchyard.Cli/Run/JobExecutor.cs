@@ -95,7 +95,7 @@ internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, Outpu
     // still holding the output pipes). Returns the last signal sent.
     private async Task<int> KillAsync(Process process, Task done)
     {
-        ProcessGroup.Signal(process.Id, ProcessGroup.SigTerm);
+        ProcessGroup.Signal(process.Id, ProcessGroup.SigTerm, _ownGroup);
         using var grace = new CancellationTokenSource(settings.KillGrace, time);
         try
         {
@@ -104,7 +104,7 @@ internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, Outpu
         }
         catch (OperationCanceledException)
         {
-            ProcessGroup.Signal(process.Id, ProcessGroup.SigKill);
+            ProcessGroup.Signal(process.Id, ProcessGroup.SigKill, _ownGroup);
             if (!_ownGroup) process.Kill(entireProcessTree: true);
             return ProcessGroup.SigKill;
         }

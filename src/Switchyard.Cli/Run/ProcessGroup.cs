@@ -15,10 +15,10 @@ internal static partial class ProcessGroup
     /// <summary>The setsid binary, or null when it is not installed (then only the job's own process is signalled).</summary>
     public static readonly string? Setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
-    /// <summary>Sends <paramref name="signal"/> to the group led by <paramref name="pid"/> (or to the process alone without setsid).</summary>
-    public static void Signal(int pid, int signal)
+    /// <summary>Sends <paramref name="signal"/> to the group led by <paramref name="pid"/> when <paramref name="group"/> (it was started under setsid), else to the process alone.</summary>
+    public static void Signal(int pid, int signal, bool group)
     {
-        _ = Kill(Setsid is null ? pid : -pid, signal); // ESRCH (already gone) is fine
+        _ = Kill(group ? -pid : pid, signal); // ESRCH (already gone) is fine
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

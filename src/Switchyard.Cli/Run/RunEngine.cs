@@ -15,7 +15,7 @@ internal sealed class RunEngine(RunSettings settings, TextReader stdin, OutputSi
         var source = new JobSource(settings, stdin);
         var done = settings.JobLog is { } log && (settings.Resume || settings.ResumeFailed)
             ? JobLog.ReadDone(log, failedToo: settings.Resume) : [];
-        var total = source.CountTotal();
+        var total = settings.Progress ? source.CountTotal() : null; // only the ETA needs it: no extra pass over files otherwise
         var counters = new RunCounters { Total = total is { } t ? t - done.Count : null };
         using var jobLog = settings.JobLog is { } path ? JobLog.Open(path, append: settings.Resume || settings.ResumeFailed) : null;
         var started = time.GetTimestamp();

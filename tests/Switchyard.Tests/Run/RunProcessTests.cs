@@ -56,4 +56,23 @@ public sealed class RunProcessTests : IDisposable
         var seqs = File.ReadAllLines(log).Skip(1).Select(l => l.Split('\t')[0]).Order().ToArray();
         Assert.Equal(Enumerable.Range(1, 20).Select(i => i.ToString(CultureInfo.InvariantCulture)).Order(), seqs);
     }
+
+    [Fact]
+    public async Task Term_to_yard_kills_its_running_jobs_and_logs_them()
+    {
+        var pids = _f.PathOf("pids");
+        var log = _f.PathOf("log");
+        using var yard = _f.Start("-j", "2", "--joblog", log, "--shell", $"echo $$ >> {pids}; exec sleep 600 # {{}}", ":::", "a", "b");
+        yard.StandardInput.Close();
+        await Signal.Until(() => File.Exists(pids) && File.ReadAllLines(pids).Length == 2, what: "both jobs to start");
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", yard.Id.ToString(CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync().Within();
+        await yard.WaitForExitAsync().Within();
+
+        Assert.Equal(2, yard.ExitCode); // two failed (killed) jobs
+        foreach (var pid in File.ReadAllLines(pids).Select(l => int.Parse(l, CultureInfo.InvariantCulture)))
+            await Signal.Until(() => !RunFixture.IsAlive(pid), what: $"job {pid} to die");
+        var signals = File.ReadAllLines(log).Skip(1).Select(l => l.Split('\t')[7]).ToArray();
+        Assert.Equal(["15", "15"], signals);
+    }
 }
