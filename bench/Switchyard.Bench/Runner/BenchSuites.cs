@@ -1,5 +1,3 @@
-using Switchyard.Bench.Suites;
-
 namespace Switchyard.Bench;
 
 /// <summary>The suites <c>yard bench</c> knows, in the order <c>--help</c> lists them.</summary>

@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 using Switchyard.Jobs;
 using Switchyard.Jobs.Sqlite;
 
-namespace Switchyard.Bench.Suites;
+namespace Switchyard.Bench;
 
 /// <summary>
 /// The durable queue: 100,000 trivial jobs enqueued in batches, then drained by one worker; beside a raw SQLite

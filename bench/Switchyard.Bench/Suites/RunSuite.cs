@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Switchyard.Bench.Suites;
+namespace Switchyard.Bench;
 
 /// <summary>
 /// <c>yard run</c> against <c>xargs -P 2</c> and GNU <c>parallel -j 2</c> (Debian packages findutils and
@@ -52,11 +52,11 @@ internal sealed class RunSuite : IBenchSuite
                 if (xargs is not null) tools.Add(("xargs", xargs, ["-P", "2", "-n", "1", "-a", args, .. w.Command]));
                 if (parallel is not null) tools.Add(("parallel", parallel, ["--will-cite", "-j", "2", "-a", args, .. w.Command]));
 
-                var times = tools.ToDictionary(t => t.Name, _ => new List<double>());
-                for (var r = 0; r < (context.Quick ? 1 : Repeats); r++)
-                    foreach (var (name, file, argv) in tools) // interleaved, so load on the machine hits every tool alike
-                        times[name].Add(await TimeAsync(file, argv, cancellationToken).ConfigureAwait(false));
-                var median = times.ToDictionary(t => t.Key, t => t.Value.Order().ElementAt(t.Value.Count / 2));
+                // Interleaved rounds after a warm-up, so load on the machine hits every tool alike.
+                var seconds = await Sampler.MedianSecondsAsync(context.Quick ? 1 : Repeats,
+                    tools.Select(t => (Func<Task>)(() => RunToEndAsync(t.File, t.Argv, cancellationToken))).ToArray(),
+                    cancellationToken).ConfigureAwait(false);
+                var median = tools.Select((t, i) => (t.Name, Seconds: seconds[i])).ToDictionary(t => t.Name, t => t.Seconds);
                 context.Note(string.Create(CultureInfo.InvariantCulture,
                     $"run: {w.Name}: {string.Join(", ", median.Select(m => $"{m.Key} {m.Value:F3} s"))}"));
 
@@ -73,8 +73,8 @@ internal sealed class RunSuite : IBenchSuite
         }
     }
 
-    // Wall time of one run; output is drained the same way for every tool. A failing run is an error, not a figure.
-    private static async Task<double> TimeAsync(string file, string[] argv, CancellationToken cancellationToken)
+    // One run; output is drained the same way for every tool. A failing run is an error, not a figure.
+    private static async Task RunToEndAsync(string file, string[] argv, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -84,16 +84,13 @@ internal sealed class RunSuite : IBenchSuite
             RedirectStandardError = true,
         };
         foreach (var a in argv) info.ArgumentList.Add(a);
-        var watch = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
         process.StandardInput.Close();
         var drainOut = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         await Task.WhenAll(process.WaitForExitAsync(cancellationToken), drainOut, error).ConfigureAwait(false);
-        var seconds = watch.Elapsed.TotalSeconds;
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{file} {string.Join(' ', argv)} exited with {process.ExitCode}: {await error.ConfigureAwait(false)}");
-        return seconds;
     }
 
     private static string? FindOnPath(string name) =>

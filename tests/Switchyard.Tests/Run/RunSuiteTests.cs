@@ -1,5 +1,4 @@
 using Switchyard.Bench;
-using Switchyard.Bench.Suites;
 
 namespace Switchyard.Tests.Run;
 
