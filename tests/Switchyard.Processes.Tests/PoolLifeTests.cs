@@ -55,6 +55,33 @@ public sealed class PoolLifeTests
     }
 
     [Fact]
+    public async Task A_queued_item_cancelled_before_it_is_sent_never_runs()
+    {
+        await using var lane = ProcessLane.Create(new ProcessLaneOptions { Workers = 1, WorkerOutput = TextWriter.Null, CancellationGrace = TimeSpan.FromMinutes(5) });
+        using var busy = new CancellationTokenSource();
+        Func<int, CancellationToken, ValueTask<int>> wait = Remote.WaitForCancelAsync;
+        var blocker = lane.SubmitAsync(wait, 0, busy.Token);
+        await Signal.Until(() => lane.PoolStatistics().WorkersBusy == 1, what: "the worker to be busy");
+        var fillers = Enumerable.Range(0, 3).Select(i => lane.SubmitAsync(Remote.Square, i)).ToArray(); // take the worker's queue
+        using var cancel = new CancellationTokenSource();
+        var queued = lane.SubmitAsync(Remote.Square, 9, cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued.Within());
+        await busy.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => blocker.Within());
+        Assert.Equal(new[] { 0, 1, 4 }, await Task.WhenAll(fillers).Within());
+        Assert.Equal(3, lane.PoolStatistics().ItemsDone);
+    }
+
+    [Fact]
+    public async Task A_disposed_lane_refuses_work()
+    {
+        var lane = TestLanes.Create(1);
+        await lane.DisposeAsync();
+        Assert.IsType<ObjectDisposedException>(Record.Exception(() => { _ = lane.SubmitAsync(Remote.Square, 1); }));
+    }
+
+    [Fact]
     public async Task Two_workers_are_busy_at_once()
     {
         var dir = Directory.CreateTempSubdirectory("syd-rendezvous-").FullName;

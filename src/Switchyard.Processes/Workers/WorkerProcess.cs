@@ -218,7 +218,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
             if (!await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                 throw new ChannelClosedException();
             if (_pool.IdleWorkers == 0 && queue.TryRead(out var ahead)) return ahead;
-            await Task.Yield(); // an idle worker is about to take it
+            // An idle worker is about to take it: step back briefly rather than spin on a loaded machine.
+            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -270,9 +271,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
         _capacity.Dispose();
     }
 
+    // Runs on the process's output threads: a closed writer must not end the application.
     private static void Forward(TextWriter? output, int pid, string? line)
     {
-        if (line is not null) output?.WriteLine($"[worker {pid}] {line}");
+        if (line is null || output is null) return;
+        try { output.WriteLine($"[worker {pid}] {line}"); }
+        catch (Exception e) when (e is ObjectDisposedException or IOException) { }
     }
 
     private static async Task KillAndWaitAsync(Process process)
@@ -280,11 +284,21 @@ internal sealed class WorkerProcess : IAsyncDisposable
         try
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or AggregateException)
+        {
+            // A child in the tree could not be killed; the worker itself is waited for below.
+        }
+        catch (InvalidOperationException)
+        {
+            return; // never started, or already gone
+        }
+        try
+        {
             await process.WaitForExitAsync().ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {
-            // Never started, or already gone.
         }
     }
 
@@ -641,9 +655,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
         Kill();
     }
 
+    // Called from timers too, where an exception would end the whole application: a process that is already
+    // gone, or a child of it that cannot be killed, is not worth more than that.
     private void Kill()
     {
         try { _process.Kill(entireProcessTree: true); }
-        catch (InvalidOperationException) { }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or AggregateException or NotSupportedException) { }
     }
 }
