@@ -18,6 +18,8 @@ internal static partial class ProcessGroup
     /// <summary>Sends <paramref name="signal"/> to the group led by <paramref name="pid"/> when <paramref name="group"/> (it was started under setsid), else to the process alone.</summary>
     public static void Signal(int pid, int signal, bool group)
     {
+        // kill(0) and kill(-1) mean "my own group" and "everyone": never let a missing pid turn into either.
+        if (pid <= 1) throw new ArgumentOutOfRangeException(nameof(pid), pid, "A job's pid must be greater than 1.");
         _ = Kill(group ? -pid : pid, signal); // ESRCH (already gone) is fine
     }
 
