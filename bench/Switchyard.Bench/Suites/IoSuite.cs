@@ -48,7 +48,9 @@ internal sealed class IoSuite : IBenchSuite
         var rawBytes = await BytesPerPendingAsync(context, "raw", n, memoryWait, () => Task.Delay(memoryWait))
             .ConfigureAwait(false);
         Func<CancellationToken, ValueTask> longWait = _ => new ValueTask(Task.Delay(memoryWait, CancellationToken.None));
-        var laneBytes = await BytesPerPendingAsync(context, "lane", n, memoryWait, () => lane.RunAsync(longWait))
+        // A fresh lane: what one waiting item costs, not what the timed rounds left behind.
+        await using var fresh = Lane.Io(new IoLaneOptions { MaxConcurrency = IoLaneOptions.Unbounded });
+        var laneBytes = await BytesPerPendingAsync(context, "lane", n, memoryWait, () => fresh.RunAsync(longWait))
             .ConfigureAwait(false);
 
         context.Note($"io: Python asyncio peer, {count} × asyncio.sleep({wait.TotalSeconds:0.###}) ...");

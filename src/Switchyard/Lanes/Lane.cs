@@ -134,7 +134,19 @@ public abstract class Lane : IAsyncDisposable
     }
 
     /// <summary>A snapshot of the lane's counters.</summary>
-    public LaneStatistics Statistics() => Decorate(Counters.Snapshot(Name, Kind) with { Limit = Parallelism });
+    public LaneStatistics Statistics()
+    {
+        BeforeSnapshot();
+        return Decorate(Counters.Snapshot(Name, Kind) with { Limit = Parallelism });
+    }
+
+    /// <summary>Brings lazily kept counts up to date before a snapshot (the Io lane counts finished items lazily).</summary>
+    private protected virtual void BeforeSnapshot()
+    {
+    }
+
+    /// <summary>Awaits work the lane tracks itself, without a per-item continuation, during disposal.</summary>
+    private protected virtual Task DrainUntrackedAsync() => Task.CompletedTask;
 
     /// <summary>Adds what only this kind of lane knows to a statistics snapshot.</summary>
     private protected virtual LaneStatistics Decorate(LaneStatistics statistics) => statistics;
@@ -149,6 +161,7 @@ public abstract class Lane : IAsyncDisposable
         {
             if (_shutdownMode == LaneShutdown.Cancel)
                 await _shutdown.CancelAsync().ConfigureAwait(false);
+            await DrainUntrackedAsync().ConfigureAwait(false);
             if (Interlocked.Read(ref _outstanding) == 0)
                 _drained.TrySetResult();
             await _drained.Task.ConfigureAwait(false);
@@ -262,6 +275,9 @@ public abstract class Lane : IAsyncDisposable
         }
     }
 
+    /// <summary>Counts an item that ended, and releases it (for lanes that learn of the end without a continuation).</summary>
+    private protected void EndedUntracked(Exception? error) => Ended(error, null, 0);
+
     // An item ends cancelled when its own token fired; any other exception is a failure.
     private void Ended(Exception? error, CancellationTokenSource? linked, long startedAt)
     {
@@ -273,9 +289,9 @@ public abstract class Lane : IAsyncDisposable
     }
 
     // The stall clock times the synchronous start of an item on lanes that time it (the Io lane).
-    private long StallClockStart() => _stallTicks != 0 && TimesSynchronousStart ? Stopwatch.GetTimestamp() : 0;
+    private protected long StallClockStart() => _stallTicks != 0 && TimesSynchronousStart ? Stopwatch.GetTimestamp() : 0;
 
-    private void StallClockStop(long begun, Delegate work)
+    private protected void StallClockStop(long begun, Delegate work)
     {
         if (begun == 0) return;
         var held = Stopwatch.GetTimestamp() - begun;

@@ -33,6 +33,10 @@ internal sealed class LaneCounters
         if (SwitchyardDiagnostics.QueuedCounter.Enabled) SwitchyardDiagnostics.QueuedCounter.Add(-1, _laneTag, _kindTag);
     }
 
+    /// <summary>True when someone listens to the per-item instruments: then every item must be seen as it ends.</summary>
+    public static bool Observed => SwitchyardDiagnostics.ItemsCounter.Enabled || SwitchyardDiagnostics.DurationHistogram.Enabled
+        || SwitchyardDiagnostics.InFlightCounter.Enabled;
+
     /// <summary>Marks an item started; returns the timestamp to pass to <see cref="Ended"/>.</summary>
     public long Started()
     {

@@ -17,6 +17,7 @@ internal sealed class IoLane : Lane
     private readonly SemaphoreSlim? _slots;
     private readonly RateLimiter? _rate;
     private readonly int _limit;
+    private readonly UntrackedItems _untracked;
 
     public IoLane(IoLaneOptions options) : base(options, LaneKind.Io)
     {
@@ -24,6 +25,7 @@ internal sealed class IoLane : Lane
         _limit = options.MaxConcurrency;
         _slots = _limit == IoLaneOptions.Unbounded ? null : new SemaphoreSlim(_limit, _limit);
         _rate = options.RateLimiter;
+        _untracked = new UntrackedItems(this, Time);
     }
 
     public override int Parallelism => _limit;
@@ -48,9 +50,13 @@ internal sealed class IoLane : Lane
         if (_slots is not null || _rate is not null || TaskScheduler.Current != TaskScheduler.Default)
             return base.ExecuteVoidAsync(work, ticket);
         var context = LeaveCallerContext();
-        try { return InvokeVoidAsync(work, ticket); }
+        try { return ticket.Linked is null && !LaneCounters.Observed ? _untracked.Add(StartUntrackedVoid(work, ticket)) : InvokeVoidAsync(work, ticket); }
         finally { RestoreCallerContext(context); }
     }
+
+    /// <summary>Counts one item that <see cref="UntrackedItems"/> found ended.</summary>
+    internal void EndUntracked(Task task) =>
+        EndedUntracked(task.IsCompletedSuccessfully ? null : task.IsCanceled ? new TaskCanceledException(task) : task.Exception!.InnerException);
 
     private static SynchronizationContext? LeaveCallerContext()
     {
@@ -64,8 +70,62 @@ internal sealed class IoLane : Lane
         if (context is not null) SynchronizationContext.SetSynchronizationContext(context);
     }
 
-    private Task<T> Start<T>(Func<CancellationToken, ValueTask<T>> work, Ticket ticket) =>
-        _slots is null && _rate is null ? InvokeAsync(work, ticket) : GatedAsync(work, ticket);
+    private Task<T> Start<T>(Func<CancellationToken, ValueTask<T>> work, Ticket ticket)
+    {
+        if (_slots is not null || _rate is not null) return GatedAsync(work, ticket);
+        // The hot path of an ungated lane: no caller token to unlink and nobody listening per item, so the caller
+        // gets its own task back and the lane only remembers it (one array slot per waiting item).
+        if (ticket.Linked is null && !LaneCounters.Observed) return _untracked.Add(StartUntracked(work, ticket));
+        return InvokeAsync(work, ticket);
+    }
+
+    private Task<T> StartUntracked<T>(Func<CancellationToken, ValueTask<T>> work, Ticket ticket)
+    {
+        Counters.Started();
+        try
+        {
+            var begun = StallClockStart();
+            var task = work(ticket.Token).AsTask();
+            StallClockStop(begun, work);
+            return task;
+        }
+        catch (OperationCanceledException e) when (e.CancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(e.CancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
+    }
+
+    private Task StartUntrackedVoid(Func<CancellationToken, ValueTask> work, Ticket ticket)
+    {
+        Counters.Started();
+        try
+        {
+            var begun = StallClockStart();
+            var task = work(ticket.Token).AsTask();
+            StallClockStop(begun, work);
+            return task;
+        }
+        catch (OperationCanceledException e) when (e.CancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(e.CancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException(e);
+        }
+    }
+
+    private protected override void BeforeSnapshot() => _untracked.Sweep();
+
+    private protected override async Task DrainUntrackedAsync()
+    {
+        await _untracked.DrainAsync().ConfigureAwait(false);
+        _untracked.Dispose();
+    }
 
     // Synchronous work does not belong here, but when it comes it must not block the caller:
     // it runs on the thread pool, still inside the concurrency limit.
