@@ -56,9 +56,11 @@ internal sealed class QueueRun(RunSettings settings, string dbPath, TextReader s
         var client = new JobClient(store, new JobClientOptions { Handlers = handlers, TimeProvider = time });
         await EnqueueAsync(client, jobs, runId, queue, cwd, cancellationToken).ConfigureAwait(false);
 
+        var interrupted = false;
         await using (var worker = new Worker(store, handlers, new WorkerOptions
         {
             Queues = [queue], Concurrency = settings.Jobs, LeaseDuration = Lease, PollInterval = TimeSpan.FromMilliseconds(250), TimeProvider = time,
+            ShutdownGrace = TimeSpan.Zero, // Ctrl-C kills running jobs at once, as without --queue; their leases are released, the attempt not counted
         }))
         {
             await worker.StartAsync(CancellationToken.None).ConfigureAwait(false);
@@ -69,16 +71,26 @@ internal sealed class QueueRun(RunSettings settings, string dbPath, TextReader s
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // Ctrl-C: disposing the worker releases its running jobs to the queue; the next run carries on.
+                interrupted = true;
             }
         }
+        await handler.WhenIdle().ConfigureAwait(false);
         lock (stdout.Gate) stdout.Flush();
         lock (stderr.Gate) stderr.Flush();
 
         var counts = (await client.CountAsync(CancellationToken.None).ConfigureAwait(false)).Where(c => c.Queue == queue).ToList();
         var succeeded = counts.Where(c => c.State == JobState.Succeeded).Sum(c => c.Count);
         var failed = counts.Where(c => c.State is JobState.Dead or JobState.Cancelled).Sum(c => c.Count);
-        return new RunSummary(jobs.Count, succeeded, failed, 0, _finishedBefore.Count, false, time.GetElapsedTime(started).TotalSeconds,
-            (int)Math.Min(failed, RunEngine.MaxExitCode));
+        var left = jobs.Count - succeeded - failed;
+        if (interrupted && left > 0)
+            lock (stderr.Gate)
+            {
+                stderr.Write($"yard run: interrupted; {left} job(s) left in the queue: run the same command again to carry on\n");
+                stderr.Flush();
+            }
+        // Interrupted with jobs left is a failure even when none failed: the run is not done.
+        var exitCode = (int)Math.Min(Math.Max(failed, interrupted && left > 0 ? 1 : 0), RunEngine.MaxExitCode);
+        return new RunSummary(jobs.Count, succeeded, failed, 0, _finishedBefore.Count, interrupted, time.GetElapsedTime(started).TotalSeconds, exitCode);
     }
 
     private async Task EnqueueAsync(JobClient client, List<Job> jobs, string runId, string queue, string cwd, CancellationToken cancellationToken)
@@ -89,7 +101,15 @@ internal sealed class QueueRun(RunSettings settings, string dbPath, TextReader s
         {
             var requests = batch.Select(b => new JobRequest(ShellHandler.KindName,
                 JsonSerializer.Serialize(new ShellPayload { Argv = b.First.Argv, WorkingDirectory = cwd }, Json), b.Second)).ToList();
-            var results = await client.EnqueueManyAsync(requests, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<EnqueueResult> results;
+            try
+            {
+                results = await client.EnqueueManyAsync(requests, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JobValidationException e)
+            {
+                throw new RunInputException($"a job cannot be queued: {e.Message}");
+            }
             for (var i = 0; i < results.Count; i++)
             {
                 _byJobId[results[i].Job.Id] = batch[i].First;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Switchyard.Jobs;
 using Switchyard.Jobs.Handlers.Shell;
@@ -13,6 +14,7 @@ namespace Switchyard.Cli.Run;
 internal sealed class RunShellHandler(ShellHandler inner) : IJobHandler
 {
     private readonly Channel<long> _ended = Channel.CreateUnbounded<long>();
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
 
     /// <summary>The wait before a retry: 200 ms per attempt so far, at most 2 s.</summary>
     public static TimeSpan RetryWait(int attempt) => TimeSpan.FromMilliseconds(Math.Min(2000, 200 * Math.Max(1, attempt)));
@@ -30,15 +32,25 @@ internal sealed class RunShellHandler(ShellHandler inner) : IJobHandler
 
     public object ParsePayload(string json) => inner.ParsePayload(json);
 
+    /// <summary>
+    /// Completes when the attempts running now have ended. A stopping worker releases its jobs without waiting for
+    /// their handlers; waiting here lets the shell handler kill their processes before yard exits.
+    /// </summary>
+    public Task WhenIdle() => Task.WhenAll(_running.Keys).ContinueWith(_ => { }, CancellationToken.None,
+        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default); // their failures are the worker's to record
+
     public async ValueTask<object?> RunAsync(object payload, JobContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var attempt = ((IJobHandler)inner).RunAsync(payload, context, cancellationToken).AsTask();
+        _running.TryAdd(attempt, 0);
         try
         {
-            return await ((IJobHandler)inner).RunAsync(payload, context, cancellationToken).ConfigureAwait(false);
+            return await attempt.ConfigureAwait(false);
         }
         finally
         {
+            _running.TryRemove(attempt, out _);
             _ended.Writer.TryWrite(context.Job.Id);
         }
     }

@@ -92,6 +92,25 @@ public sealed class RunQueueTests : IDisposable
         Assert.Equal(20, counts.Where(c => c.State == JobState.Succeeded).Sum(c => c.Count));
     }
 
+    [Fact]
+    public async Task Term_kills_the_running_jobs_and_leaves_them_queued_for_the_next_run()
+    {
+        var db = _f.PathOf("q.db");
+        var pids = _f.PathOf("pids");
+        using var yard = _f.Start("--queue", "--db", db, "-j", "2", "--shell", $"echo $$ >> {pids}; exec sleep 600 # {{}}", ":::", "a", "b", "c");
+        yard.StandardInput.Close();
+        await Signal.Until(() => File.Exists(pids) && File.ReadAllLines(pids).Length == 2, what: "two jobs to start");
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", yard.Id.ToString(CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync().Within();
+        await yard.WaitForExitAsync().Within();
+
+        Assert.Equal(1, yard.ExitCode); // not done, though nothing failed
+        foreach (var pid in File.ReadAllLines(pids).Select(l => int.Parse(l, CultureInfo.InvariantCulture)))
+            await Signal.Until(() => !RunFixture.IsAlive(pid), what: $"job {pid} to die");
+        var counts = await CountsAsync(db);
+        Assert.Equal(3, counts.Where(c => c.State == JobState.Available).Sum(c => c.Count));
+    }
+
     [Theory]
     [InlineData("--joblog", "log.txt")]
     [InlineData("--halt", "now,fail=1")]
