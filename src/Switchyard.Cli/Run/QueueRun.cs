@@ -199,6 +199,10 @@ internal sealed class QueueRun(RunSettings settings, string dbPath, TextReader s
         {
             Write(stdout, result.Stdout, tag);
             Write(stderr, result.Stderr, tag);
+            if (result.StdoutBytes > Encoding.UTF8.GetByteCount(result.Stdout) || result.StderrBytes > Encoding.UTF8.GetByteCount(result.Stderr))
+                lock (stderr.Gate)
+                    stderr.Write($"yard run: job {runJob.Seq} wrote {result.StdoutBytes} bytes to stdout and {result.StderrBytes} to stderr; "
+                        + $"the queue kept the first {new ShellHandlerOptions().MaxOutputBytes} of each: {runJob.Command}\n");
             return;
         }
         var why = job.State == JobState.Cancelled ? "was cancelled" : $"failed after {job.Attempt} attempt(s): {job.LastError?.Message}";

@@ -41,6 +41,16 @@ public sealed class RunQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task Output_beyond_the_queue_bound_is_cut_and_said_so()
+    {
+        var (code, output, error) = await RunFixture.RunAsync("--queue", "--db", _f.PathOf("q.db"), "--shell", "head -c 100000 /dev/zero | tr '\\0' x # {}", ":::", "a");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(64 * 1024, output.Length);
+        Assert.Contains("job 1 wrote 100000 bytes to stdout", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Keep_order_and_tag_print_in_input_order()
     {
         var (code, output, error) = await RunFixture.RunAsync("--queue", "--db", _f.PathOf("q.db"), "-j", "3", "-k", "--tag", "echo", "x{}", ":::", "a", "b", "c", "d");
