@@ -75,6 +75,7 @@ internal sealed class QueueRun(RunSettings settings, string dbPath, TextReader s
             }
         }
         await handler.WhenIdle().ConfigureAwait(false);
+        foreach (var job in _held.Values) Emit(job); // --keep-order: a gap (a job cancelled while queued) must not hold back the rest
         lock (stdout.Gate) stdout.Flush();
         lock (stderr.Gate) stderr.Flush();
 
