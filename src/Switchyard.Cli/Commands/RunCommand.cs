@@ -20,6 +20,12 @@ internal static class RunCommand
         is split quote-aware, several words are taken as argv as given; --retries N means N more attempts;
         blank command lines are skipped; --tag prefixes stdout and stderr lines.
         Exit code: the number of failed jobs, capped at 101 (as GNU parallel); 1 for bad input (nothing ran).
+        --queue: the jobs go through the durable job queue (--db FILE, default ./switchyard.db) as shell jobs, so killing
+        yard run loses nothing: the same command again finds its jobs there and carries on (a killed run's running
+        jobs come back within seconds). Only jobs finishing in this invocation are printed; their output is the shell
+        handler's stored result, bounded to 64 KiB of stdout and of stderr per job; a failed job prints its error
+        (exit code, stderr tail). Not with --halt, --delay, --line-buffer, --joblog, --resume, --resume-failed,
+        --progress or --kill-grace. Dead jobs stay dead on a re-run (yard retry ID).
         """;
 
     internal static Command Create()
@@ -41,11 +47,15 @@ internal static class RunCommand
         var resumeFailed = new Option<bool>("--resume-failed") { Arity = ArgumentArity.Zero, Description = "Skip jobs --joblog shows succeeded; rerun failed ones." };
         var progress = new Option<bool>("--progress", "--bar") { Arity = ArgumentArity.Zero, Description = "Progress on stderr: a live bar on a terminal, plain lines otherwise." };
         var json = new Option<bool>("--json") { Arity = ArgumentArity.Zero, Description = "Print a JSON summary on stdout at the end." };
+        var queue = new Option<bool>("--queue") { Arity = ArgumentArity.Zero, Description = "Run the jobs through the durable job queue: a killed run carries on when run again." };
+        var db = JobsCommandSupport.DbOption();
+        db.Description = "With --queue: the queue's SQLite database file.";
+        Option[] notWithQueue = [halt, delay, lineBuffer, jobLog, resume, resumeFailed, progress, grace];
 
         // Flags take no value, so `--shell true ...` keeps `true` as the command.
         var command = new Command("run", Help)
         {
-            words, jobs, argFile, shell, timeout, grace, retries, halt, delay, keepOrder, tag, lineBuffer, jobLog, resume, resumeFailed, progress, json,
+            words, jobs, argFile, shell, timeout, grace, retries, halt, delay, keepOrder, tag, lineBuffer, jobLog, resume, resumeFailed, progress, json, queue, db,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -70,6 +80,13 @@ internal static class RunCommand
                 if (settings.TemplateWords.Count > 0 && settings.TemplateWords[0].StartsWith('-')
                     && !parse.Tokens.Any(t => t.Type == TokenType.DoubleDash))
                     throw new RunInputException($"unknown option '{settings.TemplateWords[0]}' (put -- before a command that starts with '-'; see yard run --help)");
+                if (parse.GetValue(queue))
+                {
+                    if (notWithQueue.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } refused)
+                        throw new RunInputException($"{refused.Name} cannot be used with --queue (the queue runs the jobs; see yard run --help)");
+                }
+                else if (parse.GetResult(db) is { Implicit: false })
+                    throw new RunInputException("--db needs --queue");
                 if (settings.TemplateWords.Count > 0) _ = new Template(settings.TemplateWords, settings.Shell); // refuse an empty template before reading input
             }
             catch (RunInputException e)
@@ -82,8 +99,9 @@ internal static class RunCommand
             using var stderr = OutputSink.For(error, isStandardError: true);
             try
             {
-                var engine = new RunEngine(settings, Console.In, stdout, stderr, TimeProvider.System);
-                var summary = await engine.RunAsync(error, cancellationToken).ConfigureAwait(false);
+                var summary = parse.GetValue(queue)
+                    ? await new QueueRun(settings, parse.GetValue(db)!, Console.In, stdout, stderr, TimeProvider.System).RunAsync(cancellationToken).ConfigureAwait(false)
+                    : await new RunEngine(settings, Console.In, stdout, stderr, TimeProvider.System).RunAsync(error, cancellationToken).ConfigureAwait(false);
                 if (settings.Json)
                     lock (stdout.Gate)
                     {
