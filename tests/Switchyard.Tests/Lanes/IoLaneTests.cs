@@ -170,4 +170,23 @@ public class IoLaneTests
         })).Unwrap().Within();
         Assert.True(onPool);
     }
+
+    [Fact]
+    public async Task The_unbounded_hot_path_counts_every_outcome_and_returns_the_callers_own_failure()
+    {
+        await using var lane = Lane.Io(new IoLaneOptions { MaxConcurrency = IoLaneOptions.Unbounded });
+        var thrown = new FormatException("row 9");
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ok = lane.RunAsync(async _ => { await gate.Task; return 1; });
+        var bad = lane.RunAsync(new Func<CancellationToken, ValueTask<int>>(async _ => { await gate.Task; throw thrown; }));
+        var synchronous = lane.RunAsync(new Func<CancellationToken, ValueTask<int>>(_ => throw new InvalidOperationException("at once")));
+        Assert.Equal(2, lane.Statistics().InFlight);
+
+        gate.SetResult();
+        Assert.Equal(1, await ok.Within());
+        Assert.Same(thrown, await Assert.ThrowsAsync<FormatException>(() => bad).Within());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => synchronous);
+        var stats = lane.Statistics();
+        Assert.Equal((1L, 2L, 0L), (stats.Completed, stats.Failed, stats.InFlight));
+    }
 }

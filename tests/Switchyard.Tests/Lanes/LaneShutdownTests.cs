@@ -4,11 +4,12 @@ namespace Switchyard.Tests.Lanes;
 
 public class LaneShutdownTests
 {
-    public static TheoryData<string> Kinds => new() { "io", "cpu", "loop" };
+    public static TheoryData<string> Kinds => new() { "io", "io-unbounded", "cpu", "loop" };
 
     private static Lane Create(string kind, LaneShutdown shutdown) => kind switch
     {
         "io" => Lane.Io(new IoLaneOptions { Shutdown = shutdown, MaxConcurrency = 2 }),
+        "io-unbounded" => Lane.Io(new IoLaneOptions { Shutdown = shutdown, MaxConcurrency = IoLaneOptions.Unbounded }),
         "cpu" => Lane.Cpu(new CpuLaneOptions { Shutdown = shutdown, Workers = 2 }),
         _ => Lane.Loop(new LoopLaneOptions { Shutdown = shutdown }),
     };
