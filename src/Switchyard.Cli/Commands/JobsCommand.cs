@@ -36,7 +36,7 @@ internal static class JobsCommand
             var pageSize = parse.GetValue(limit);
             if (pageSize is < 1 or > 1000)
                 throw new JobValidationException("--limit", $"must be 1 to 1000 (got {pageSize}).", null);
-            await using var store = OpenStore(parse.GetValue(db)!);
+            await using var store = await OpenStoreAsync(parse.GetValue(db)!, null, ct);
             if (parse.GetValue(counts))
                 return await PrintCountsAsync(store, output, parse.GetValue(json), ct);
             var page = await store.QueryAsync(new JobQuery
@@ -62,7 +62,7 @@ internal static class JobsCommand
         return command;
     }
 
-    private static async Task<int> PrintCountsAsync(Switchyard.Jobs.Sqlite.SqliteJobStore store, TextWriter output, bool json, CancellationToken ct)
+    private static async Task<int> PrintCountsAsync(Switchyard.Jobs.Store.IJobStore store, TextWriter output, bool json, CancellationToken ct)
     {
         var counts = await store.CountAsync(ct);
         if (json)

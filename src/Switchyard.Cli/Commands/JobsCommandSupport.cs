@@ -5,6 +5,7 @@ using System.Text.Json;
 using Switchyard.Jobs;
 using Switchyard.Jobs.Handlers;
 using Switchyard.Jobs.Handlers.Shell;
+using Switchyard.Jobs.Postgres;
 using Switchyard.Jobs.Sqlite;
 using Switchyard.Jobs.Store;
 
@@ -17,7 +18,7 @@ internal static class JobsCommandSupport
 
     public static Option<string> DbOption() => new("--db")
     {
-        Description = "The queue's SQLite database file.",
+        Description = "The queue's database: a SQLite file, or PostgreSQL as a postgres:// URL or an Npgsql connection string (Host=...).",
         DefaultValueFactory = _ => DefaultDb,
     };
 
@@ -31,7 +32,43 @@ internal static class JobsCommandSupport
 
     public static Argument<long> IdArgument() => new("id") { Description = "The job's id." };
 
-    public static SqliteJobStore OpenStore(string path) => SqliteJobStore.Open(new SqliteJobStoreOptions { Path = path });
+    /// <summary>
+    /// The one place the CLI picks a store: a postgres URL or an Npgsql connection string opens the PostgreSQL store;
+    /// anything else is a SQLite file. A PostgreSQL connection's <c>Search Path</c> (one name) picks the queue's schema
+    /// (default <c>switchyard</c>). <paramref name="log"/> hears the PostgreSQL store's reconnects.
+    /// </summary>
+    public static async Task<IJobStore> OpenStoreAsync(string db, TextWriter? log, CancellationToken cancellationToken)
+    {
+        if (!PostgresConnectionString.IsPostgres(db))
+            return SqliteJobStore.Open(new SqliteJobStoreOptions { Path = db });
+        string connectionString;
+        try
+        {
+            connectionString = PostgresConnectionString.ToNpgsql(db);
+        }
+        catch (ArgumentException e)
+        {
+            throw new JobValidationException("--db", e.Message, e);
+        }
+        var schema = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).SearchPath is { Length: > 0 } path ? path : "switchyard";
+        try
+        {
+            return await PostgresJobStore.OpenAsync(
+                new PostgresJobStoreOptions { ConnectionString = connectionString, Schema = schema, Log = log }, cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            throw new JobValidationException("--db", e.Message, e);
+        }
+    }
+
+    /// <summary>Where a store lives, for messages (never a password).</summary>
+    public static string Describe(IJobStore store) => store switch
+    {
+        SqliteJobStore sqlite => sqlite.Path,
+        PostgresJobStore postgres => postgres.Description,
+        _ => store.GetType().Name,
+    };
 
     /// <summary>The built-in handlers plus any loaded from assemblies.</summary>
     public static JobHandlers Handlers(IEnumerable<string>? assemblies, ShellHandlerOptions? shell = null)
@@ -96,7 +133,7 @@ internal static class JobsCommandSupport
     /// A command on one job (<c>yard NAME ID</c>, with --db and --json): <paramref name="act"/> opens nothing itself;
     /// it gets the open store and the id, and returns the outcome printed as a line or as JSON.
     /// </summary>
-    public static Command ForOneJob(string name, string description, Func<SqliteJobStore, long, CancellationToken, Task<Outcome>> act)
+    public static Command ForOneJob(string name, string description, Func<IJobStore, long, CancellationToken, Task<Outcome>> act)
     {
         var id = IdArgument();
         var db = DbOption();
@@ -104,7 +141,7 @@ internal static class JobsCommandSupport
         var command = new Command(name, description) { id, db, json };
         command.SetAction((parse, ct) => Guard(parse, async output =>
         {
-            await using var store = OpenStore(parse.GetValue(db)!);
+            await using var store = await OpenStoreAsync(parse.GetValue(db)!, null, ct);
             var jobId = parse.GetValue(id);
             var outcome = await act(store, jobId, ct);
             await output.WriteLineAsync(parse.GetValue(json)
@@ -144,7 +181,7 @@ internal static class JobsCommandSupport
             await error.WriteLineAsync($"yard: {e.Message}");
             return 1;
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException)
         {
             await error.WriteLineAsync($"yard: the database failed: {e.Message}");
             return 1;

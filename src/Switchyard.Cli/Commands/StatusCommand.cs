@@ -14,7 +14,7 @@ internal static class StatusCommand
         var command = new Command("status", "Show one job.") { id, db, json };
         command.SetAction((parse, ct) => Guard(parse, async output =>
         {
-            await using var store = OpenStore(parse.GetValue(db)!);
+            await using var store = await OpenStoreAsync(parse.GetValue(db)!, null, ct);
             var job = await store.GetAsync(parse.GetValue(id), ct);
             if (job is null)
             {

@@ -44,7 +44,7 @@ internal static class SubmitCommand
                 MaxAttempts = parse.GetValue(maxAttempts),
             };
             var handlers = Handlers(parse.GetValue(assemblies));
-            await using var store = OpenStore(parse.GetValue(db)!);
+            await using var store = await OpenStoreAsync(parse.GetValue(db)!, null, ct);
             var client = new JobClient(store, new JobClientOptions { Handlers = handlers });
             var asJson = parse.GetValue(json);
             if (!usesStdin)

@@ -55,13 +55,13 @@ internal static class WorkerCommand
                 Recurring = (parse.GetValue(recurring) ?? []).Select(ParseRecurring).ToList(),
                 Log = parse.InvocationConfiguration.Error,
             };
-            await using var store = OpenStore(parse.GetValue(db)!);
+            await using var store = await OpenStoreAsync(parse.GetValue(db)!, parse.InvocationConfiguration.Error, ct);
             await using var worker = new Worker(store, handlers, options);
             await worker.StartAsync(CancellationToken.None);
             var kinds = string.Join(",", handlers.Kinds.Order(StringComparer.Ordinal));
             await output.WriteLineAsync(parse.GetValue(json)
                 ? $"{{\"event\":\"started\",\"worker\":\"{worker.Id}\",\"pid\":{Environment.ProcessId},\"kinds\":\"{kinds}\"}}"
-                : $"worker {worker.Id} started: db {store.Path}, queues {(options.Queues.Count == 0 ? "all" : string.Join(",", options.Queues))}, concurrency {limit}, kinds {kinds}");
+                : $"worker {worker.Id} started: db {Describe(store)}, queues {(options.Queues.Count == 0 ? "all" : string.Join(",", options.Queues))}, concurrency {limit}, kinds {kinds}");
             await output.FlushAsync(CancellationToken.None);
             try
             {
