@@ -20,6 +20,26 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
+# --- PostgreSQL for the Jobs.Postgres tests -------------------------------------------------
+# A throwaway cluster on 127.0.0.1:$SWITCHYARD_PG_PORT (default 55432, checked free); tests/pg-server.sh installs
+# postgresql with apt when it is missing. It is stopped on exit, whatever happens.
+if [ -z "${SWITCHYARD_TEST_PG:-}" ]; then
+  export SWITCHYARD_PG_PORT=${SWITCHYARD_PG_PORT:-55432}
+  # The trap is set before the start (a start cut short still leaves a cluster); a port found busy stops nothing of
+  # anyone else's: pg-server.sh checks the port before it creates its folder.
+  pg_started=0
+  trap '[ "$pg_started" = 1 ] && tests/pg-server.sh stop >/dev/null 2>&1 || true' EXIT
+  trap 'exit 130' INT TERM HUP
+  pg_started=1
+  if pg_cs=$(tests/pg-server.sh start 2>"$log_dir/pg-server.log"); then
+    export SWITCHYARD_TEST_PG=$(printf '%s\n' "$pg_cs" | tail -1)
+  else
+    grep -q "is in use" "$log_dir/pg-server.log" && pg_started=0
+    echo "test.sh: PostgreSQL did not start (see $log_dir/pg-server.log); the Jobs.Postgres tests will fail" >&2
+    cat "$log_dir/pg-server.log" >&2
+  fi
+fi
+
 # --- the tests ----------------------------------------------------------------------
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 NO_COLOR=1
 dotnet build Switchyard.slnx -c Release -nologo -v q 2>&1 | tee "$log_dir/build.log"
