@@ -11,6 +11,7 @@ internal static class BenchSuites
         new AutoSuite(),
         new ProcessSuite(),
         new QueueSuite(),
+        new PgSuite(),
         new RunSuite(),
     ];
 
