@@ -104,7 +104,11 @@ public sealed partial class PostgresJobStore : IJobStore
         ArgumentOutOfRangeException.ThrowIfLessThan(options.NotifyDebounce, TimeSpan.Zero, "PostgresJobStoreOptions.NotifyDebounce");
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.RetryFor, TimeSpan.Zero, "PostgresJobStoreOptions.RetryFor");
         ArgumentNullException.ThrowIfNull(options.TimeProvider, "PostgresJobStoreOptions.TimeProvider");
-        var dataSource = NpgsqlDataSource.Create(PostgresConnectionString.ToNpgsql(options.ConnectionString));
+        var connection = new NpgsqlConnectionStringBuilder(PostgresConnectionString.ToNpgsql(options.ConnectionString));
+        // The store runs the same few statements all day: let Npgsql prepare them (parse and plan once per connection),
+        // unless the connection string chose otherwise.
+        if (connection.MaxAutoPrepare == 0) connection.MaxAutoPrepare = 32;
+        var dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
         try
         {
             await PostgresMigrations.ApplyAsync(dataSource, options.Schema, cancellationToken).ConfigureAwait(false);
@@ -298,9 +302,11 @@ public sealed partial class PostgresJobStore : IJobStore
         {
             var now = Now;
             await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            // Successes, the bulk of any batch, go in one statement; the rest in one batch of statements.
+            // Successes, the bulk of any batch, go in one statement; the rest in one batch of statements. A batch of
+            // successes alone is one statement, atomic by itself: no transaction, one round trip fewer.
             var succeeded = completions.Where(c => c.Kind == CompletionKind.Succeeded).ToList();
+            var others = completions.Where(c => c.Kind != CompletionKind.Succeeded).ToList();
+            await using var transaction = others.Count == 0 ? null : await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             var applied = 0;
             if (succeeded.Count > 0)
             {
@@ -319,7 +325,6 @@ public sealed partial class PostgresJobStore : IJobStore
                 });
                 applied += await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
-            var others = completions.Where(c => c.Kind != CompletionKind.Succeeded).ToList();
             if (others.Count > 0)
             {
                 await using var batch = new NpgsqlBatch(connection, transaction);
@@ -327,7 +332,7 @@ public sealed partial class PostgresJobStore : IJobStore
                 await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 foreach (var b in batch.BatchCommands) applied += b.RecordsAffected;
             }
-            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            if (transaction is not null) await transaction.CommitAsync(ct).ConfigureAwait(false);
             return applied;
         }, cancellationToken);
     }
