@@ -131,10 +131,9 @@ public sealed partial class PostgresJobStore : IJobStore
         ArgumentNullException.ThrowIfNull(jobs);
         if (jobs.Count == 0) return [];
         // Not retried: an insert whose commit was lost in a broken connection would be made twice.
+        // One statement, committed by itself: the insert of every job and the NOTIFY are atomic without a transaction block.
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var results = await InsertAsync(transaction, jobs, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var results = await InsertAsync(connection, null, jobs, cancellationToken).ConfigureAwait(false);
         var queues = results.Where(r => r.Created).Select(r => r.Job.Queue).ToHashSet(StringComparer.Ordinal);
         if (queues.Count > 0) Raise(queues);
         return results;
@@ -150,24 +149,27 @@ public sealed partial class PostgresJobStore : IJobStore
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(jobs);
         if (transaction.Connection is null) throw new ArgumentException("The transaction has already ended.", nameof(transaction));
-        return jobs.Count == 0 ? Task.FromResult<IReadOnlyList<EnqueueResult>>([]) : InsertAsync(transaction, jobs, cancellationToken);
+        return jobs.Count == 0 ? Task.FromResult<IReadOnlyList<EnqueueResult>>([]) : InsertAsync(transaction.Connection, transaction, jobs, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<EnqueueResult>> InsertAsync(NpgsqlTransaction transaction, IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<EnqueueResult>> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<NewJob> jobs,
+        CancellationToken cancellationToken)
     {
         var now = Now;
-        var connection = transaction.Connection!;
-        // One statement for the whole batch; ORDER BY ord makes ids follow the input order. pg_notify inside the
-        // transaction is delivered only on commit (and repeated queue names are sent once).
+        // One statement for the whole batch; ORDER BY ord makes ids follow the input order. The NOTIFY of each queue
+        // that got due jobs rides in the same statement: it is delivered only when the insert commits.
 #pragma warning disable CA2100 // table and channel names are built from a checked identifier; values are parameters
         await using var insert = new NpgsqlCommand(
-            $"INSERT INTO {_jobs} (kind, queue, payload, priority, state, attempt, max_attempts, run_at, idempotency_key, created_at) " +
+            $"WITH inserted AS (INSERT INTO {_jobs} (kind, queue, payload, priority, state, attempt, max_attempts, run_at, idempotency_key, created_at) " +
             "SELECT kind, queue, payload, priority, CASE WHEN run_at > @now THEN 'scheduled' ELSE 'available' END, 0, max_attempts, run_at, key, @now " +
             "FROM unnest(@kinds, @queues, @payloads, @priorities, @run_ats, @maxes, @keys) WITH ORDINALITY " +
             "AS t(kind, queue, payload, priority, run_at, max_attempts, key, ord) ORDER BY ord " +
-            "ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id, idempotency_key, queue, state",
+            "ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id, idempotency_key, queue, state), " +
+            "notified AS (SELECT count(pg_notify(@channel, q)) FROM (SELECT DISTINCT queue AS q FROM inserted WHERE state = 'available') AS due) " +
+            "SELECT id, idempotency_key FROM inserted, notified",
             connection, transaction);
 #pragma warning restore CA2100
+        insert.Parameters.AddWithValue("channel", _channel);
         insert.Parameters.AddWithValue("now", now);
         insert.Parameters.AddWithValue("kinds", jobs.Select(j => j.Kind).ToArray());
         insert.Parameters.AddWithValue("queues", jobs.Select(j => j.Queue).ToArray());
@@ -177,14 +179,10 @@ public sealed partial class PostgresJobStore : IJobStore
         insert.Parameters.AddWithValue("maxes", jobs.Select(j => j.MaxAttempts).ToArray());
         insert.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = jobs.Select(j => (object?)j.IdempotencyKey ?? DBNull.Value).ToArray() });
         var inserted = new List<(long Id, string? Key)>();
-        var notify = new HashSet<string>(StringComparer.Ordinal);
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
                 inserted.Add((reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
-                if (reader.GetString(3) == "available") notify.Add(reader.GetString(2));
-            }
         }
         inserted.Sort((a, b) => a.Id.CompareTo(b.Id));
 
@@ -222,13 +220,6 @@ public sealed partial class PostgresJobStore : IJobStore
                 results[i] = byKey.TryGetValue(jobs[i].IdempotencyKey!, out var found) ? new EnqueueResult(found, Created: false)
                     : results.First(r => r is not null && r.Job.IdempotencyKey == jobs[i].IdempotencyKey); // repeated within this batch
             }
-        }
-        if (notify.Count > 0)
-        {
-            await using var command = new NpgsqlCommand("SELECT pg_notify(@channel, q) FROM unnest(@queues) AS q", connection, transaction);
-            command.Parameters.AddWithValue("channel", _channel);
-            command.Parameters.AddWithValue("queues", notify.ToArray());
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         return results!;
     }

@@ -14,9 +14,9 @@ public sealed class PostgresJobStoreOptions
 
     /// <summary>
     /// The shortest gap between two <see cref="Store.IJobStore.JobsAvailable"/> events raised for other processes' enqueues:
-    /// the first notification wakes at once, the ones that follow within this gap are merged into one wake-up. Default: 5 ms.
+    /// the first notification wakes at once, the ones that follow within this gap are merged into one wake-up. Default: 1 ms.
     /// </summary>
-    public TimeSpan NotifyDebounce { get; init; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan NotifyDebounce { get; init; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
     /// How long store calls that are safe to repeat (completion, renewal, rescue, reads) keep retrying while the server is
