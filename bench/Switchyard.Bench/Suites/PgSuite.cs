@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Npgsql;
 using Switchyard.Jobs;
@@ -244,28 +242,7 @@ internal sealed class PgSuite : IBenchSuite
         {
             await using var workerStore = await OpenAsync(connectionString, schema);
             await using var enqueueStore = await OpenAsync(connectionString, schema);
-            var client = new JobClient(enqueueStore);
-            TaskCompletionSource<long>? started = null;
-            var handlers = new JobHandlers().Add<JsonElement>("ping", (_, _, _) =>
-            {
-                Volatile.Read(ref started)!.TrySetResult(Stopwatch.GetTimestamp());
-                return ValueTask.FromResult<object?>(null);
-            });
-            await using var worker = new Worker(workerStore, handlers, new WorkerOptions { PollInterval = TimeSpan.FromSeconds(5) });
-            await worker.StartAsync(ct);
-            var latencies = new List<double>(samples);
-            var enqueues = new List<double>(samples);
-            for (var i = 0; i < samples + 20; i++)
-            {
-                var signal = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-                Volatile.Write(ref started, signal);
-                var before = Stopwatch.GetTimestamp();
-                await client.EnqueueAsync("ping", "{}", cancellationToken: ct);
-                if (i >= 20) enqueues.Add(Stopwatch.GetElapsedTime(before).TotalMilliseconds);
-                var at = await signal.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
-                if (i >= 20) latencies.Add(Stopwatch.GetElapsedTime(before, at).TotalMilliseconds); // the first 20 warm up (and let LISTEN connect)
-                while (worker.Statistics().Running > 0) await Task.Yield(); // idle again before the next sample
-            }
+            var (latencies, enqueues) = await EnqueueToStart.MeasureAsync(workerStore, enqueueStore, samples, warmup: 20, ct); // warm-up lets LISTEN connect
             context.Note($"pg: of which the enqueue's own commit, p50 {Percentile(enqueues, 0.50):0.00} ms, p99 {Percentile(enqueues, 0.99):0.00} ms.");
             return (Percentile(latencies, 0.50), Percentile(latencies, 0.99));
         }
@@ -306,30 +283,10 @@ internal sealed class PgSuite : IBenchSuite
         }
     }
 
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
+    private static double Percentile(List<double> values, double p) => EnqueueToStart.Percentile(values, p);
 
-    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, Dictionary<string, string>? environment, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
-        try
-        {
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            var stdout = await process.StandardOutput.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            return (process.ExitCode, stdout + await stderr);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return (-1, $"{file}: {e.Message}");
-        }
-    }
+    private static Task<(int Code, string Output)> RunAsync(string file, string[] args, Dictionary<string, string>? environment, CancellationToken ct) =>
+        Task.Run(() => (QueueSuite.Run(file, args, environment, out var output), output), ct);
 
     /// <summary>The server: given, or a throwaway one from peers/pg-server.sh on a free port, stopped at the end.</summary>
     private sealed class Server(string connectionString, Dictionary<string, string>? environment) : IAsyncDisposable
@@ -338,12 +295,7 @@ internal sealed class PgSuite : IBenchSuite
 
         public static async Task<Server> StartAsync(BenchContext context, CancellationToken ct)
         {
-            int port;
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
+            var port = QueueSuite.FreePort();
             var environment = new Dictionary<string, string>
             {
                 ["SWITCHYARD_PG_PORT"] = port.ToString(CultureInfo.InvariantCulture),

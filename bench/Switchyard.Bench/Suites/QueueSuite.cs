@@ -195,27 +195,7 @@ internal sealed class QueueSuite : IBenchSuite
     private static async Task<(double P50, double P99)> LatencyAsync(string path, int samples, CancellationToken ct)
     {
         await using var store = SqliteJobStore.Open(new SqliteJobStoreOptions { Path = path });
-        var client = new JobClient(store);
-        TaskCompletionSource<long>? started = null;
-        var handlers = new JobHandlers().Add<JsonElement>("ping", (_, _, _) =>
-        {
-            Volatile.Read(ref started)!.TrySetResult(Stopwatch.GetTimestamp());
-            return ValueTask.FromResult<object?>(null);
-        });
-        // A long poll interval: only the in-process wake-up can make the latency small.
-        await using var worker = new Worker(store, handlers, new WorkerOptions { PollInterval = TimeSpan.FromSeconds(5) });
-        await worker.StartAsync(ct);
-        var latencies = new List<double>(samples);
-        for (var i = 0; i < samples + 10; i++)
-        {
-            var signal = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref started, signal);
-            var before = Stopwatch.GetTimestamp();
-            await client.EnqueueAsync("ping", "{}", cancellationToken: ct);
-            var at = await signal.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
-            if (i >= 10) latencies.Add(Stopwatch.GetElapsedTime(before, at).TotalMilliseconds); // the first 10 warm up
-            while (worker.Statistics().Running > 0) await Task.Yield(); // idle again before the next sample
-        }
+        var (latencies, _) = await EnqueueToStart.MeasureAsync(store, store, samples, warmup: 10, ct);
         return (Percentile(latencies, 0.50), Percentile(latencies, 0.99));
     }
 
@@ -252,11 +232,7 @@ internal sealed class QueueSuite : IBenchSuite
         return (Percentile(latencies, 0.50), Percentile(latencies, 0.99));
     }
 
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
+    private static double Percentile(List<double> values, double p) => EnqueueToStart.Percentile(values, p);
 
     /// <summary>Runs bench/peers/queue_celery.py against a private redis-server; null (with a note) when either is missing.</summary>
     private static async Task<double?> CeleryAsync(BenchContext context, int n, CancellationToken ct)
@@ -306,14 +282,16 @@ internal sealed class QueueSuite : IBenchSuite
     private static string Version(string python) =>
         Run(python, ["-c", "import celery; print(celery.__version__)"], null, out var version) == 0 ? version.Trim() : "?";
 
-    private static int FreePort()
+    /// <summary>A TCP port free on 127.0.0.1 now (also used by the pg suite).</summary>
+    internal static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    private static int Run(string file, string[] args, Dictionary<string, string>? environment, out string output)
+    /// <summary>Runs <paramref name="file"/> with argv (no shell): its exit code, -1 when it is not found (also used by the pg suite).</summary>
+    internal static int Run(string file, string[] args, Dictionary<string, string>? environment, out string output)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) start.ArgumentList.Add(arg);
