@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Npgsql;
 
 namespace Switchyard.Jobs.Postgres;
 
 /// <summary>
 /// LISTEN on one dedicated connection, reconnecting after any failure (a server restart, say), and a debounced
-/// hand-off of the notified queue names: the first notification is raised at once, those that follow within
-/// <see cref="PostgresJobStoreOptions.NotifyDebounce"/> are merged into the next raise.
+/// hand-off of the notified queue names: a notification after a quiet gap is raised at once, on the thread that read
+/// it; those that follow within <see cref="PostgresJobStoreOptions.NotifyDebounce"/> of a raise are merged into one
+/// raise at the end of that gap.
 /// </summary>
 internal sealed class PostgresListener : IAsyncDisposable
 {
@@ -16,10 +18,10 @@ internal sealed class PostgresListener : IAsyncDisposable
     private readonly TextWriter? _log;
     private readonly Action<IReadOnlyCollection<string>> _raise;
     private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _listen;
-    private readonly Task _dispatch;
+    private long _lastRaise;
+    private int _raiseDue;
 
     public PostgresListener(NpgsqlDataSource dataSource, string channel, TimeSpan debounce, TextWriter? log, Action<IReadOnlyCollection<string>> raise)
     {
@@ -29,7 +31,6 @@ internal sealed class PostgresListener : IAsyncDisposable
         _log = log;
         _raise = raise;
         _listen = Task.Run(ListenAsync);
-        _dispatch = Task.Run(DispatchAsync);
     }
 
     private async Task ListenAsync()
@@ -72,43 +73,43 @@ internal sealed class PostgresListener : IAsyncDisposable
     private void Notify(string queue)
     {
         _pending[queue] = 0;
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A raise is already due; it takes this queue too.
-        }
+        // One raise at a time is due; a notification that finds one due is taken by it.
+        if (Interlocked.CompareExchange(ref _raiseDue, 1, 0) != 0) return;
+        var wait = _debounce - Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastRaise));
+        if (wait <= TimeSpan.Zero) Raise();
+        else _ = RaiseLaterAsync(wait);
     }
 
-    private async Task DispatchAsync()
+    private async Task RaiseLaterAsync(TimeSpan wait)
     {
-        var token = _stop.Token;
         try
         {
-            while (true)
-            {
-                await _signal.WaitAsync(token).ConfigureAwait(false);
-                var queues = new List<string>();
-                foreach (var queue in _pending.Keys)
-                {
-                    if (_pending.TryRemove(queue, out _)) queues.Add(queue);
-                }
-                if (queues.Count > 0) _raise(queues);
-                if (_debounce > TimeSpan.Zero) await Task.Delay(_debounce, token).ConfigureAwait(false);
-            }
+            await Task.Delay(wait, _stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
+            return;
         }
+        Raise();
+    }
+
+    private void Raise()
+    {
+        Interlocked.Exchange(ref _lastRaise, Stopwatch.GetTimestamp());
+        // Cleared before the names are taken: a notification from now on schedules its own raise.
+        Volatile.Write(ref _raiseDue, 0);
+        var queues = new List<string>();
+        foreach (var queue in _pending.Keys)
+        {
+            if (_pending.TryRemove(queue, out _)) queues.Add(queue);
+        }
+        if (queues.Count > 0) _raise(queues);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_listen, _dispatch).ConfigureAwait(false);
+        await _listen.ConfigureAwait(false);
         _stop.Dispose();
-        _signal.Dispose();
     }
 }

@@ -75,6 +75,24 @@ public sealed class PostgresJobStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_burst_of_notifications_loses_no_queue_name()
+    {
+        var heard = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+        _store.JobsAvailable += q => { foreach (var name in q) heard[name] = 0; };
+        await using var other = await TestPostgres.OpenAsync(_schema);
+        // Until the listener is connected (it connects in the background), then a burst of 30 queues at once.
+        await Signal.Until(() =>
+        {
+            other.EnqueueAsync([New(queue: "warmup")]).GetAwaiter().GetResult();
+            return heard.ContainsKey("warmup");
+        }, TimeSpan.FromSeconds(30), "the listener to connect");
+        var queues = Enumerable.Range(0, 30).Select(i => $"burst{i}").ToList();
+        await Task.WhenAll(queues.Select(q => Task.Run(() => other.EnqueueAsync([New(queue: q)]))));
+
+        await Signal.Until(() => queues.All(heard.ContainsKey), TimeSpan.FromSeconds(30), "every queue of the burst to be raised");
+    }
+
+    [Fact]
     public async Task Processes_that_open_a_fresh_schema_at_once_migrate_it_once()
     {
         var schema = TestPostgres.NewSchema();
