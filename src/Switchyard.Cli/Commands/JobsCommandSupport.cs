@@ -18,7 +18,7 @@ internal static class JobsCommandSupport
 
     public static Option<string> DbOption() => new("--db")
     {
-        Description = "The queue's database: a SQLite file, or PostgreSQL as a postgres:// URL or an Npgsql connection string (Host=...).",
+        Description = "The queue's database: a SQLite file, or PostgreSQL as a postgres:// URL or an Npgsql connection string (Host=...; Search Path=NAME picks the schema, default switchyard).",
         DefaultValueFactory = _ => DefaultDb,
     };
 
