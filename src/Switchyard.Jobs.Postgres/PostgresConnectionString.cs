@@ -7,7 +7,7 @@ namespace Switchyard.Jobs.Postgres;
 /// Reads where a PostgreSQL store lives: a <c>postgres://</c> (or <c>postgresql://</c>) URL, or an Npgsql connection string.
 /// Npgsql reads only the latter, so the URL form is translated here (no package here does it).
 /// </summary>
-public static partial class PostgresConnectionString
+internal static partial class PostgresConnectionString
 {
     /// <summary>
     /// Whether <paramref name="text"/> names a PostgreSQL database rather than a file: a postgres URL, or a connection
