@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Switchyard.Jobs;
 
-namespace Switchyard.Bench.Suites;
+namespace Switchyard.Bench;
 
 /// <summary>
 /// The trivial job of the queue benchmarks, for worker processes started by a suite:

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Switchyard.Jobs;
 using Switchyard.Jobs.Store;
 
-namespace Switchyard.Bench.Suites;
+namespace Switchyard.Bench;
 
 /// <summary>Enqueue-to-start latency of the queue suites: one job at a time on an idle queue, from the enqueue call to the handler's start.</summary>
 internal static class EnqueueToStart

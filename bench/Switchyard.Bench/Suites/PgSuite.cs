@@ -6,7 +6,7 @@ using Switchyard.Jobs;
 using Switchyard.Jobs.Postgres;
 using Switchyard.Jobs.Store;
 
-namespace Switchyard.Bench.Suites;
+namespace Switchyard.Bench;
 
 /// <summary>
 /// The queue on PostgreSQL: 100,000 trivial jobs drained by two <c>yard worker</c> processes, beside a raw

@@ -52,7 +52,7 @@ internal sealed class QueueRun(RunSettings settings, string dbPath, TextReader s
         });
         var handler = new RunShellHandler(shell);
         var handlers = new JobHandlers().Add(handler);
-        await using var store = JobsCommandSupport.OpenStore(dbPath);
+        await using var store = await JobsCommandSupport.OpenStoreAsync(dbPath, null, cancellationToken).ConfigureAwait(false);
         var client = new JobClient(store, new JobClientOptions { Handlers = handlers, TimeProvider = time });
         await EnqueueAsync(client, jobs, runId, queue, cwd, cancellationToken).ConfigureAwait(false);
 

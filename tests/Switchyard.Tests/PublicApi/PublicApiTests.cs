@@ -10,7 +10,7 @@ namespace Switchyard.Tests.PublicApi;
 /// </summary>
 public class PublicApiTests
 {
-    public static TheoryData<string> Libraries => new() { "Switchyard", "Switchyard.Jobs", "Switchyard.Processes" };
+    public static TheoryData<string> Libraries => new() { "Switchyard", "Switchyard.Jobs", "Switchyard.Jobs.Postgres", "Switchyard.Processes" };
 
     [Theory, MemberData(nameof(Libraries))]
     public void The_public_surface_is_the_recorded_one(string library)
