@@ -298,16 +298,18 @@ public abstract class Lane : IAsyncDisposable
         if (held >= _stallTicks) ReportStall(WorkNames.Describe(work), Stopwatch.GetElapsedTime(begun, begun + held));
     }
 
-    /// <summary>Queues an item on <paramref name="scheduler"/>: the shared path of every lane that owns threads.</summary>
+    /// <summary>
+    /// Queues an item on <paramref name="scheduler"/>: the shared path of every lane that owns threads. The caller's
+    /// task completes with its continuations run asynchronously: code after <c>await lane.RunAsync(...)</c> must not
+    /// run inline on a lane thread (it would take a Cpu worker, or block a loop, with the lane's scheduler current).
+    /// </summary>
     private protected Task<T> Dispatch<T>(TaskScheduler scheduler, Func<CancellationToken, ValueTask<T>> work, Ticket ticket)
     {
         Counters.Queued();
-        return Task.Factory.StartNew(
-            static state => ((QueuedItem<T>)state!).Start(),
-            new QueuedItem<T>(this, work, ticket),
-            CancellationToken.None,
-            TaskCreationOptions.DenyChildAttach,
-            scheduler).Unwrap();
+        var item = new QueuedItem<T>(this, work, ticket);
+        Task.Factory.StartNew(static state => ((QueuedItem<T>)state!).Start(), item,
+            CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler);
+        return item.Task;
     }
 
     /// <summary>Ends a queued item that will never start (its token fired, or its permit was refused).</summary>
@@ -340,17 +342,33 @@ public abstract class Lane : IAsyncDisposable
 
     private sealed class QueuedItem<T>(Lane lane, Func<CancellationToken, ValueTask<T>> work, Ticket ticket) : IDescribedWork
     {
+        private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Task => _result.Task;
+
         public string Describe() => WorkNames.Describe(work);
 
-        public Task<T> Start()
+        public void Start()
         {
             if (ticket.Token.IsCancellationRequested)
             {
                 lane.Abandon(ticket, ItemOutcome.Cancelled);
-                return Task.FromCanceled<T>(ticket.Token);
+                _result.TrySetCanceled(ticket.Token);
+                return;
             }
             lane.Counters.Dequeued();
-            return lane.InvokeAsync(work, ticket);
+            var running = lane.InvokeAsync(work, ticket);
+            if (running.IsCompleted) Complete(running);
+            else running.ContinueWith(static (t, s) => ((QueuedItem<T>)s!).Complete(t), this,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        private void Complete(Task<T> running)
+        {
+            if (running.IsCompletedSuccessfully) { _result.TrySetResult(running.Result); return; }
+            try { running.GetAwaiter().GetResult(); }
+            catch (OperationCanceledException e) when (running.IsCanceled) { _result.TrySetCanceled(e.CancellationToken); }
+            catch (Exception) { _result.TrySetException(running.Exception!.InnerExceptions); }
         }
     }
 

@@ -90,4 +90,18 @@ public class CpuLaneTests
         var s = lane.Statistics();
         Assert.Equal((1L, 1L, 1L, 0L, 0L), (s.Completed, s.Failed, s.Cancelled, s.Queued, s.InFlight));
     }
+
+    [Fact]
+    public async Task Code_after_awaiting_an_item_does_not_run_on_a_lane_thread()
+    {
+        await using var lane = (CpuLane)Lane.Cpu(new CpuLaneOptions { Workers = 1 });
+        // Run the await where no context would send the continuation elsewhere: on a plain pool thread.
+        var (thread, scheduler) = await Task.Run(async () =>
+        {
+            await lane.RunAsync(_ => 1);
+            return (Environment.CurrentManagedThreadId, TaskScheduler.Current);
+        }).Within();
+        Assert.DoesNotContain(thread, lane.Threads.ThreadIds);
+        Assert.Same(TaskScheduler.Default, scheduler);
+    }
 }
