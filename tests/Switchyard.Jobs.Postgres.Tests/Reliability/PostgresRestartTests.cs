@@ -32,7 +32,7 @@ public sealed class PostgresRestartTests : IDisposable
                 "--concurrency", "8", "--lease", "10s", "--poll", "200ms"];
             using var a = YardProcess.Start(args);
             using var b = YardProcess.Start(args);
-            await Signal.Until(() => Directory.EnumerateFiles(log).Count() >= Jobs / 4, TimeSpan.FromMinutes(3),
+            await Signal.Until(() => ExecutionLog.Count(log) >= Jobs / 4, TimeSpan.FromMinutes(3),
                 $"a quarter of the jobs to start (stderr: {a.Stderr} {b.Stderr})");
 
             await server.RestartAsync();

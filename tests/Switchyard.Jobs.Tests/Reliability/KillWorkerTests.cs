@@ -48,7 +48,7 @@ public sealed class KillWorkerTests
             await Signal.Until(() => Count(store, JobState.Succeeded) == Jobs, TimeSpan.FromMinutes(3),
                 $"every job to succeed (stderr: {finisher.Stderr})");
 
-            var executions = Executions(log);
+            var executions = ExecutionLog.Read(log);
             var jobs = new List<Job>();
             for (long? cursor = null; ;)
             {
@@ -75,17 +75,4 @@ public sealed class KillWorkerTests
 
     private static long Count(SqliteJobStore store, JobState state) =>
         store.CountAsync().GetAwaiter().GetResult().Where(c => c.State == state).Sum(c => c.Count);
-
-    private static List<(long Job, int Attempt, int Pid)> Executions(string log)
-    {
-        var list = new List<(long, int, int)>();
-        foreach (var file in Directory.EnumerateFiles(log, "*", SearchOption.AllDirectories))
-        {
-            var parts = Path.GetFileName(file).Split(' ');
-            list.Add((long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),
-                int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture)));
-        }
-        // In attempt order: the attempt number grows with every lease of a job.
-        return list.OrderBy(e => e.Item1).ThenBy(e => e.Item2).ToList();
-    }
 }
