@@ -481,14 +481,7 @@ public sealed partial class PostgresJobStore : IJobStore
             command.CommandText = $"SELECT {Columns} FROM {_jobs} {where} ORDER BY id DESC LIMIT @limit";
 #pragma warning restore CA2100
             command.Parameters.AddWithValue("limit", query.Limit + 1);
-            var jobs = await ReadAllAsync(command, ct).ConfigureAwait(false);
-            long? next = null;
-            if (jobs.Count > query.Limit)
-            {
-                jobs.RemoveAt(jobs.Count - 1);
-                next = jobs[^1].Id;
-            }
-            return new JobPage(jobs, next);
+            return JobPage.FromOverfetch(await ReadAllAsync(command, ct).ConfigureAwait(false), query.Limit);
         }, cancellationToken);
     }
 

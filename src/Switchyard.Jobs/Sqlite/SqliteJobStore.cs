@@ -362,14 +362,7 @@ public sealed class SqliteJobStore : IJobStore
             command.CommandText = $"SELECT {Columns} FROM jobs {where} ORDER BY id DESC LIMIT $limit";
 #pragma warning restore CA2100
             command.Parameters.Add("$limit", query.Limit + 1);
-            var jobs = ReadAll(command);
-            long? next = null;
-            if (jobs.Count > query.Limit)
-            {
-                jobs.RemoveAt(jobs.Count - 1);
-                next = jobs[^1].Id;
-            }
-            return new JobPage(jobs, next);
+            return JobPage.FromOverfetch(ReadAll(command), query.Limit);
         }, cancellationToken);
     }
 

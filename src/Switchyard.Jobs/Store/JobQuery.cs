@@ -25,7 +25,19 @@ public sealed class JobQuery
 /// <summary>One page of a listing.</summary>
 /// <param name="Jobs">The jobs, newest first.</param>
 /// <param name="NextCursor">Pass as <see cref="JobQuery.Before"/> for the next page; null on the last page.</param>
-public sealed record JobPage(IReadOnlyList<Job> Jobs, long? NextCursor);
+public sealed record JobPage(IReadOnlyList<Job> Jobs, long? NextCursor)
+{
+    /// <summary>
+    /// The page from rows read newest first with one row more than <paramref name="limit"/> (how every store asks):
+    /// the extra row only says there is a next page, and the last kept row's id is its cursor.
+    /// </summary>
+    internal static JobPage FromOverfetch(List<Job> rows, int limit)
+    {
+        if (rows.Count <= limit) return new JobPage(rows, null);
+        rows.RemoveAt(rows.Count - 1);
+        return new JobPage(rows, rows[^1].Id);
+    }
+}
 
 /// <summary>How many jobs are in one state of one queue.</summary>
 /// <param name="Queue">The queue.</param>

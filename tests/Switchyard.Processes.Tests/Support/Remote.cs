@@ -67,7 +67,13 @@ public static class Remote
     public static int Rendezvous(string dir)
     {
         File.WriteAllText(Path.Combine(dir, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");
-        while (Directory.GetFiles(dir).Length < 2) Thread.Sleep(10);
+        // Two processes meet through the folder: no in-process signal reaches across, so poll, but never forever.
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (Directory.GetFiles(dir).Length < 2)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Rendezvous: the second worker never arrived.");
+            Thread.Sleep(10);
+        }
         return Environment.ProcessId;
     }
 
