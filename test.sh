@@ -52,7 +52,7 @@ fi
 
 dotnet test Switchyard.slnx -c Release --no-build -nologo \
   --logger trx --results-directory "$log_dir" \
-  --blame-hang-timeout 10m 2>&1 | tee "$log_dir/test.log"
+  --blame-hang-timeout 6m 2>&1 | tee "$log_dir/test.log"
 rc=${PIPESTATUS[0]}
 
 # One closing line for the whole run. A run that failed without a failing test (a test host that aborted,

@@ -109,8 +109,10 @@ internal sealed class WorkerPool : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _queue.Writer.TryComplete();
+        // Stop first, then close the queue: a slot that sees the queue closed must already see the pool stopping,
+        // or it would wait for its idle worker's next answer, which never comes.
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _queue.Writer.TryComplete();
         await Task.WhenAll(_loops).ConfigureAwait(false);
         while (_queue.Reader.TryRead(out var left)) Refuse(left);
         _stopping.Dispose();
