@@ -130,13 +130,8 @@ public sealed class EtlTests
 
     private static Checksum TableChecksum(string database)
     {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var query = connection.CreateCommand();
-        query.CommandText = "SELECT count(*), sum(id), sum(total_cents), sum(items) FROM orders";
-        using var reader = query.ExecuteReader();
-        Assert.True(reader.Read());
-        return new Checksum(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        var row = QueryOneRow(database, "SELECT count(*), sum(id), sum(total_cents), sum(items) FROM orders");
+        return new Checksum((long)row[0], (long)row[1], (long)row[2], (long)row[3]);
     }
 
     private static void AssertFirstOrderTransformed(string input, string database)
@@ -146,17 +141,25 @@ public sealed class EtlTests
         var country = order.RootElement.GetProperty("customer").GetProperty("country").GetString()!;
         var expectedCustomer = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.Trim().ToLowerInvariant())));
 
+        var row = QueryOneRow(database, "SELECT customer, country, total_cents, currency, total_eur_cents, day FROM orders WHERE id = 1");
+        Assert.Equal(expectedCustomer, (string)row[0]);
+        Assert.DoesNotContain("@", (string)row[0], StringComparison.Ordinal); // no e-mail in the table
+        Assert.Equal(country.ToUpperInvariant(), (string)row[1]);
+        var rate = OrderTransform.EurPerUnit[(string)row[3]];
+        Assert.Equal((long)Math.Round((long)row[2] * rate, MidpointRounding.ToEven), (long)row[4]);
+        Assert.Equal(order.RootElement.GetProperty("ts").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), (string)row[5]);
+    }
+
+    private static object[] QueryOneRow(string database, string sql)
+    {
         using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var query = connection.CreateCommand();
-        query.CommandText = "SELECT customer, country, total_cents, currency, total_eur_cents, day FROM orders WHERE id = 1";
+        query.CommandText = sql;
         using var reader = query.ExecuteReader();
-        Assert.True(reader.Read());
-        Assert.Equal(expectedCustomer, reader.GetString(0));
-        Assert.DoesNotContain("@", reader.GetString(0), StringComparison.Ordinal); // no e-mail in the table
-        Assert.Equal(country.ToUpperInvariant(), reader.GetString(1));
-        var rate = OrderTransform.EurPerUnit[reader.GetString(3)];
-        Assert.Equal((long)Math.Round(reader.GetInt64(2) * rate, MidpointRounding.ToEven), reader.GetInt64(4));
-        Assert.Equal(order.RootElement.GetProperty("ts").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), reader.GetString(5));
+        Assert.True(reader.Read(), $"no row from {sql}");
+        var values = new object[reader.FieldCount];
+        reader.GetValues(values);
+        return values;
     }
 }
