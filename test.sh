@@ -8,9 +8,11 @@ log_dir=${TEST_LOG_DIR:-artifacts/test}
 mkdir -p "$log_dir"
 
 # --- what the tests need -------------------------------------------------------------
-# Python 3 runs the peer scripts that a few bench-runner tests call; everything else is .NET.
+# Python 3 runs the peer scripts that a few bench-runner tests call; Debian's ImageMagick (/usr/bin/convert and
+# identify) is what samples/ImageBatch runs. A convert elsewhere on the PATH may be a stand-in, so it does not count.
 need_apt=()
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+{ [ -x /usr/bin/convert ] && [ -x /usr/bin/identify ]; } || command -v magick >/dev/null 2>&1 || need_apt+=(imagemagick)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
