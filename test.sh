@@ -20,16 +20,18 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-# --- PostgreSQL for the Jobs.Postgres tests -------------------------------------------------
-# A throwaway cluster on 127.0.0.1:$SWITCHYARD_PG_PORT (default 55432, checked free); tests/pg-server.sh installs
-# postgresql with apt when it is missing. It is stopped on exit, whatever happens.
+# --- PostgreSQL for the Jobs.Postgres tests, RabbitMQ for the message-consumer sample -------------------------
+# Throwaway servers on loopback: PostgreSQL on 127.0.0.1:$SWITCHYARD_PG_PORT (default 55432), RabbitMQ on
+# 127.0.0.1:$SWITCHYARD_RABBIT_PORT (default 55672, plus the next two ports), each checked free; tests/pg-server.sh and
+# tests/rabbitmq-server.sh install their server with apt when it is missing. Both are stopped on exit, whatever happens.
+# The trap is set before the starts (a start cut short still leaves a server); a port found busy stops nothing of
+# anyone else's: each script checks its ports before it creates its folder.
+pg_started=0
+rabbit_started=0
+trap '[ "$pg_started" = 1 ] && tests/pg-server.sh stop >/dev/null 2>&1; [ "$rabbit_started" = 1 ] && tests/rabbitmq-server.sh stop >/dev/null 2>&1; true' EXIT
+trap 'exit 130' INT TERM HUP
 if [ -z "${SWITCHYARD_TEST_PG:-}" ]; then
   export SWITCHYARD_PG_PORT=${SWITCHYARD_PG_PORT:-55432}
-  # The trap is set before the start (a start cut short still leaves a cluster); a port found busy stops nothing of
-  # anyone else's: pg-server.sh checks the port before it creates its folder.
-  pg_started=0
-  trap '[ "$pg_started" = 1 ] && tests/pg-server.sh stop >/dev/null 2>&1 || true' EXIT
-  trap 'exit 130' INT TERM HUP
   pg_started=1
   if pg_cs=$(tests/pg-server.sh start 2>"$log_dir/pg-server.log"); then
     export SWITCHYARD_TEST_PG=$(printf '%s\n' "$pg_cs" | tail -1)
@@ -37,6 +39,17 @@ if [ -z "${SWITCHYARD_TEST_PG:-}" ]; then
     grep -q "is in use" "$log_dir/pg-server.log" && pg_started=0
     echo "test.sh: PostgreSQL did not start (see $log_dir/pg-server.log); the Jobs.Postgres tests will fail" >&2
     cat "$log_dir/pg-server.log" >&2
+  fi
+fi
+if [ -z "${SWITCHYARD_TEST_RABBITMQ:-}" ]; then
+  export SWITCHYARD_RABBIT_PORT=${SWITCHYARD_RABBIT_PORT:-55672}
+  rabbit_started=1
+  if rabbit_uri=$(tests/rabbitmq-server.sh start 2>"$log_dir/rabbitmq-server.log"); then
+    export SWITCHYARD_TEST_RABBITMQ=$(printf '%s\n' "$rabbit_uri" | tail -1)
+  else
+    grep -q "is in use" "$log_dir/rabbitmq-server.log" && rabbit_started=0
+    echo "test.sh: RabbitMQ did not start (see $log_dir/rabbitmq-server.log); the message-consumer sample's tests will fail" >&2
+    cat "$log_dir/rabbitmq-server.log" >&2
   fi
 fi
 
