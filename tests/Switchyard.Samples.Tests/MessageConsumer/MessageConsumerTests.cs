@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using RabbitMQ.Client;
 using Switchyard.Samples.MessageConsumer;
+using Switchyard.Testing;
 
 namespace Switchyard.Samples.Tests.MessageConsumer;
 
@@ -23,7 +24,7 @@ public sealed class MessageConsumerTests : IAsyncLifetime
 
         // Mid-way: once acks flow, restart the broker under the consumer.
         await consumer.WaitForLineAsync(line => line.StartsWith("acked ", StringComparison.Ordinal));
-        await Broker.RestartAsync();
+        await Broker.RestartAsync().Within(Finish);
         await consumer.WaitForLineAsync(line => line.Contains("(connection 2)", StringComparison.Ordinal), Finish);
         // Orders published after the restart reach the reconnected consumer too.
         await OrderPublisher.PublishAsync(Broker.Uri, _queue, Orders(3001, 1000));
@@ -65,13 +66,13 @@ public sealed class MessageConsumerTests : IAsyncLifetime
     [Fact]
     public async Task Bad_options_are_refused_with_the_option_named()
     {
-        using var consumer = ConsumerProcess.Start("--prefetch", "0", "--broker", Broker.Uri.ToString(), "--receipts", _receipts);
+        using var consumer = SampleProcess.Start("MessageConsumer", "Switchyard.Samples.MessageConsumer", "--prefetch", "0", "--broker", Broker.Uri.ToString(), "--receipts", _receipts);
         Assert.True(await consumer.ExitCodeAsync(Finish) == 1, consumer.Output);
         Assert.Contains("--prefetch must be 1 to 65535", consumer.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_receipts));
     }
 
-    private ConsumerProcess StartConsumer(int count) => ConsumerProcess.Start(
+    private SampleProcess StartConsumer(int count) => SampleProcess.Start("MessageConsumer", "Switchyard.Samples.MessageConsumer",
         "--broker", Broker.Uri.ToString(), "--queue", _queue, "--receipts", _receipts,
         "--count", count.ToString(CultureInfo.InvariantCulture), "--prefetch", "32", "--concurrency", "8");
 

@@ -20,7 +20,7 @@ public sealed class ReportExportTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         _app = ReportExportApp.Build(
-            ["--urls", "http://127.0.0.1:0", "--store", Path.Combine(_folder, "jobs.db"), "--files", Path.Combine(_folder, "files")],
+            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--store", Path.Combine(_folder, "jobs.db"), "--files", Path.Combine(_folder, "files")],
             new ReportExportOptions
             {
                 // Hold every build after its first chunk until the test releases it: the test sees it half done.

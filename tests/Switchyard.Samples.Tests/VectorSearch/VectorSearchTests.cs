@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -77,23 +76,11 @@ public sealed class VectorSearchTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_one_command_runs_service_and_client_and_prints_both_figures()
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Switchyard.Samples.VectorSearch.dll"));
-        foreach (var arg in new[] { "--vectors", "2000", "--dimensions", "16", "--queries", "30", "--concurrency", "4" }) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().Within(TimeSpan.FromMinutes(2));
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
+        using var program = SampleProcess.Start("VectorSearch", "Switchyard.Samples.VectorSearch",
+            "--vectors", "2000", "--dimensions", "16", "--queries", "30", "--concurrency", "4");
 
-        var output = await stdout;
-        Assert.True(process.ExitCode == 0, output + await stderr);
+        Assert.True(await program.ExitCodeAsync(TimeSpan.FromMinutes(2)) == 0, program.Output);
+        var output = program.Output;
         Assert.Contains("building the index: 2,000 x 16 floats", output, StringComparison.Ordinal);
         Assert.Matches(@"serial:     30 queries in \d+\.\d\d s: [\d,]+\.\d queries/s", output);
         Assert.Matches(@"concurrent: 30 queries in \d+\.\d\d s: [\d,]+\.\d queries/s \(Io lane, 4 in flight\)", output);
