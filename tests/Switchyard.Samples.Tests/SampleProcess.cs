@@ -25,8 +25,15 @@ internal sealed class SampleProcess : IDisposable
         start.ArgumentList.Add(Dll(folder, assembly));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         var sample = new SampleProcess(Process.Start(start)!);
-        sample._process.OutputDataReceived += (_, e) => sample.Add(e.Data);
-        sample._process.ErrorDataReceived += (_, e) => sample.Add(e.Data);
+        sample._process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) sample._lines.Writer.TryComplete();   // stdout ended: the program is exiting
+            else sample.Add(e.Data);
+        };
+        sample._process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) sample.Add(e.Data);
+        };
         sample._process.BeginOutputReadLine();
         sample._process.BeginErrorReadLine();
         return sample;
@@ -36,18 +43,11 @@ internal sealed class SampleProcess : IDisposable
     {
         var bin = typeof(SampleProcess).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
             .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "SamplesBin").Value!;
-        var relative = Path.Combine("samples", folder, bin, assembly + ".dll");
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, relative);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException($"{relative} was not found above {AppContext.BaseDirectory}");
+        return Switchyard.Testing.RepositoryFiles.Find(Path.Combine("samples", folder, bin, assembly + ".dll"));
     }
 
-    private void Add(string? line)
+    private void Add(string line)
     {
-        if (line is null) return;
         lock (_all) _all.Add(line);
         _lines.Writer.TryWrite(line);
     }
@@ -67,6 +67,10 @@ internal sealed class SampleProcess : IDisposable
         catch (OperationCanceledException)
         {
             throw new TimeoutException($"The program printed no such line in time. Its output so far:\n{Output}");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InvalidOperationException($"The program ended without printing such a line. Its output:\n{Output}");
         }
     }
 
