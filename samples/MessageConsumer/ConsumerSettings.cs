@@ -9,8 +9,8 @@ internal sealed class ConsumerSettings
     /// <summary>The durable queue to consume. Default: switchyard.samples.orders.</summary>
     public string Queue { get; init; } = "switchyard.samples.orders";
 
-    /// <summary>Where receipts are written. Default: ./receipts.</summary>
-    public string Receipts { get; init; } = "receipts";
+    /// <summary>Where receipts are written. Default: switchyard-samples/receipts in the temporary folder.</summary>
+    public string Receipts { get; init; } = Path.Combine(Path.GetTempPath(), "switchyard-samples", "receipts");
 
     /// <summary>How many unacknowledged messages the broker hands this consumer at once (basic.qos). Default: 64.</summary>
     public ushort Prefetch { get; init; } = 64;

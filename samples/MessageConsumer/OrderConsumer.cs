@@ -21,6 +21,7 @@ internal sealed class OrderConsumer(ConsumerSettings settings, TextWriter log)
     /// <summary>Consumes until <see cref="ConsumerSettings.Count"/> different orders are acknowledged, or until cancelled.</summary>
     public async Task<ConsumerSummary> RunAsync(CancellationToken cancellationToken)
     {
+        log.WriteLine($"booking orders into {_receipts.Folder}");
         var clock = Stopwatch.StartNew();
         var deliveries = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
         await using var io = Lane.Io(new IoLaneOptions { Name = "orders", MaxConcurrency = settings.Concurrency });

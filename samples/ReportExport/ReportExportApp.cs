@@ -18,8 +18,8 @@ internal static class ReportExportApp
         var defaults = options ?? new ReportExportOptions();
         var settings = new ReportExportOptions
         {
-            Store = builder.Configuration["store"] ?? defaults.Store,
-            Files = builder.Configuration["files"] ?? defaults.Files,
+            Store = Path.GetFullPath(builder.Configuration["store"] ?? defaults.Store),
+            Files = Path.GetFullPath(builder.Configuration["files"] ?? defaults.Files),
             Workers = defaults.Workers,
             AfterProgress = defaults.AfterProgress,
         };
@@ -38,6 +38,7 @@ internal static class ReportExportApp
         builder.Services.AddHostedService<WorkerService>();
 
         var app = builder.Build();
+        StartupLog.Paths(app.Logger, settings.Store, settings.Files);
         app.MapPost("/reports", SubmitAsync);
         app.MapGet("/reports/{id:long}", StatusAsync);
         app.MapGet("/reports/{id:long}/file", FileAsync);

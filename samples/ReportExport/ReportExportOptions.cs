@@ -3,11 +3,11 @@ namespace Switchyard.Samples.ReportExport;
 /// <summary>How the app is set up. Command-line settings (<c>--store</c>, <c>--files</c>) override these defaults.</summary>
 internal sealed class ReportExportOptions
 {
-    /// <summary>The SQLite file of the job queue. Default: reports.db.</summary>
-    public string Store { get; init; } = "reports.db";
+    /// <summary>The SQLite file of the job queue. Default: switchyard-samples/reports.db in the temporary folder.</summary>
+    public string Store { get; init; } = Path.Combine(Path.GetTempPath(), "switchyard-samples", "reports.db");
 
-    /// <summary>The folder built reports are written to. Default: ./reports.</summary>
-    public string Files { get; init; } = "reports";
+    /// <summary>The folder built reports are written to. Default: switchyard-samples/reports in the temporary folder.</summary>
+    public string Files { get; init; } = Path.Combine(Path.GetTempPath(), "switchyard-samples", "reports");
 
     /// <summary>How many reports are built at once. Default: 2.</summary>
     public int Workers { get; init; } = 2;

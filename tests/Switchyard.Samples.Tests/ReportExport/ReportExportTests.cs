@@ -98,6 +98,31 @@ public sealed class ReportExportTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.NotFound, file.StatusCode);
     }
 
+    [Fact]
+    public async Task The_one_command_serves_the_api_and_builds_a_report()
+    {
+        using var program = SampleProcess.Start("ReportExport", "Switchyard.Samples.ReportExport", "--urls", "http://127.0.0.1:0",
+            "--store", Path.Combine(_folder, "cli.db"), "--files", Path.Combine(_folder, "cli-files"));
+        var listening = await program.WaitForLineAsync(line => line.Contains("Now listening on: ", StringComparison.Ordinal));
+        using var http = new HttpClient { BaseAddress = new Uri(listening[(listening.IndexOf("http", StringComparison.Ordinal))..]) };
+
+        using var post = await http.PostAsJsonAsync("/reports", new { groupBy = "month", rows = 1000 });
+        Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+        var location = post.Headers.Location!;
+        var deadline = DateTime.UtcNow + Signal.Patience;
+        while ((await http.GetFromJsonAsync<JsonElement>(location)).GetProperty("status").GetString() != "done")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the report was not built in time:\n" + program.Output);
+            await Task.Yield();
+        }
+        var csv = await http.GetStringAsync(new Uri(location.OriginalString + "/file", UriKind.Relative));
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("month,sales,total,average", lines[0]);
+        Assert.Equal(12, lines.Length - 1);
+        Assert.Equal(1000, lines.Skip(1).Sum(l => int.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)));
+        Assert.Contains("job queue in " + Path.Combine(_folder, "cli.db"), program.Output, StringComparison.Ordinal);
+    }
+
     private async Task<JsonElement> StatusAsync(long id) =>
         await _http.GetFromJsonAsync<JsonElement>(new Uri($"/reports/{id}", UriKind.Relative));
 
