@@ -22,24 +22,39 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-# --- PostgreSQL for the Jobs.Postgres tests -------------------------------------------------
-# A throwaway cluster on 127.0.0.1:$SWITCHYARD_PG_PORT (default 55432, checked free); tests/pg-server.sh installs
-# postgresql with apt when it is missing. It is stopped on exit, whatever happens.
+# --- PostgreSQL for the Jobs.Postgres tests, RabbitMQ for the message-consumer sample -------------------------
+# Throwaway servers on loopback: PostgreSQL on 127.0.0.1:$SWITCHYARD_PG_PORT (default 55432), RabbitMQ on
+# 127.0.0.1:$SWITCHYARD_RABBIT_PORT (default 55672, plus the next two ports), each checked free; tests/pg-server.sh and
+# tests/rabbitmq-server.sh install their server with apt when it is missing. Both are stopped on exit, whatever happens.
+# The trap is set before the starts (a start cut short still leaves a server); a port found busy stops nothing of
+# anyone else's: each script checks its ports before it creates its folder.
+
+# start_server NAME SCRIPT VAR: runs `SCRIPT start`, exports VAR as the last line it prints; says so when it fails.
+# Returns 0 when started, 2 when its port was busy (nothing of ours to stop), 1 otherwise.
+start_server() {
+  local log="$log_dir/$(basename "$2" .sh).log" out
+  if out=$("$2" start 2>"$log"); then
+    export "$3=$(printf '%s\n' "$out" | tail -1)"
+    return 0
+  fi
+  echo "test.sh: $1 did not start (see $log); the tests that need it will fail" >&2
+  cat "$log" >&2
+  if grep -q "is in use" "$log"; then return 2; fi
+  return 1
+}
+pg_started=0
+rabbit_started=0
+trap '[ "$pg_started" = 1 ] && tests/pg-server.sh stop >/dev/null 2>&1; [ "$rabbit_started" = 1 ] && tests/rabbitmq-server.sh stop >/dev/null 2>&1; true' EXIT
+trap 'exit 130' INT TERM HUP
 if [ -z "${SWITCHYARD_TEST_PG:-}" ]; then
   export SWITCHYARD_PG_PORT=${SWITCHYARD_PG_PORT:-55432}
-  # The trap is set before the start (a start cut short still leaves a cluster); a port found busy stops nothing of
-  # anyone else's: pg-server.sh checks the port before it creates its folder.
-  pg_started=0
-  trap '[ "$pg_started" = 1 ] && tests/pg-server.sh stop >/dev/null 2>&1 || true' EXIT
-  trap 'exit 130' INT TERM HUP
   pg_started=1
-  if pg_cs=$(tests/pg-server.sh start 2>"$log_dir/pg-server.log"); then
-    export SWITCHYARD_TEST_PG=$(printf '%s\n' "$pg_cs" | tail -1)
-  else
-    grep -q "is in use" "$log_dir/pg-server.log" && pg_started=0
-    echo "test.sh: PostgreSQL did not start (see $log_dir/pg-server.log); the Jobs.Postgres tests will fail" >&2
-    cat "$log_dir/pg-server.log" >&2
-  fi
+  start_server PostgreSQL tests/pg-server.sh SWITCHYARD_TEST_PG; [ $? = 2 ] && pg_started=0
+fi
+if [ -z "${SWITCHYARD_TEST_RABBITMQ:-}" ]; then
+  export SWITCHYARD_RABBIT_PORT=${SWITCHYARD_RABBIT_PORT:-55672}
+  rabbit_started=1
+  start_server RabbitMQ tests/rabbitmq-server.sh SWITCHYARD_TEST_RABBITMQ; [ $? = 2 ] && rabbit_started=0
 fi
 
 # --- the tests ----------------------------------------------------------------------

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Switchyard.Testing;
 
 namespace Switchyard.Jobs.Postgres.Tests.Reliability;
 
@@ -41,31 +41,6 @@ internal sealed class PgServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await RunAsync(_environment, "stop");
 
-    private static async Task<string> RunAsync(Dictionary<string, string> environment, string verb)
-    {
-        var start = new ProcessStartInfo(Script) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(verb);
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"pg-server.sh {verb} failed ({process.ExitCode}): {await stderr}");
-        return await stdout;
-    }
-
-    /// <summary>tests/pg-server.sh, found by walking up from the test's output folder to the repository.</summary>
-    private static string Script
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "tests", "pg-server.sh");
-                if (File.Exists(candidate)) return candidate;
-            }
-            throw new FileNotFoundException("tests/pg-server.sh was not found above " + AppContext.BaseDirectory);
-        }
-    }
+    private static Task<string> RunAsync(Dictionary<string, string> environment, string verb) =>
+        ServerScripts.RunAsync("pg-server.sh", verb, environment);
 }

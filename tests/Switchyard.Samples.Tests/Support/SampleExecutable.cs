@@ -2,21 +2,24 @@ using System.Diagnostics;
 
 namespace Switchyard.Samples.Tests.Support;
 
-/// <summary>Runs a sample's built executable (<c>dotnet &lt;sample&gt;.dll args…</c>, argv only) as a child process.</summary>
+/// <summary>
+/// Runs a sample's built executable (<c>dotnet &lt;sample&gt;.dll args…</c>, argv only, from the sample's own output folder)
+/// to its end and returns what it printed; <see cref="SampleProcess"/> is for a program the test acts on while it runs.
+/// </summary>
 internal static class SampleExecutable
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
     public static async Task<Result> RunAsync(string assemblyName, IEnumerable<string> arguments, TimeSpan? timeout = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll");
-        Assert.True(File.Exists(dll), $"the sample's executable {dll} was not built beside the tests");
+        const string prefix = "Switchyard.Samples.";
+        var dll = SampleProcess.Dll(assemblyName[prefix.Length..], assemblyName);
         var start = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
         start.ArgumentList.Add(dll);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
@@ -37,7 +40,7 @@ internal static class SampleExecutable
     }
 
     // The dotnet host running these tests (the CLI sets DOTNET_HOST_PATH for its children).
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
         if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
