@@ -10,7 +10,7 @@ namespace Switchyard.Server.Hosting;
 /// Opens the store when the host starts (PostgreSQL opens asynchronously, so not in the container) and closes it
 /// when the host has stopped; the endpoints and the hosted worker reach the store, client and handlers through it.
 /// </summary>
-internal sealed class QueueHost(ServerOptions options, JobHandlers handlers, ILogger<QueueHost> logger) : IHostedService, IAsyncDisposable
+internal sealed class QueueHost(ServerOptions options, JobHandlers handlers) : IHostedService, IAsyncDisposable
 {
     private IJobStore? _store;
     private JobClient? _client;
@@ -20,6 +20,9 @@ internal sealed class QueueHost(ServerOptions options, JobHandlers handlers, ILo
     public JobClient Client => _client ?? throw new InvalidOperationException("The store is not open: the host has not started.");
 
     public JobHandlers Handlers => handlers;
+
+    /// <summary>Where the store lives, for the startup line (never a password).</summary>
+    public string Description => JobStoreOpener.Describe(Store);
 
     /// <summary>The built-in handlers for <paramref name="options"/>: <c>http</c>, and <c>shell</c> only with an allow-list.</summary>
     public static JobHandlers BuiltInHandlers(ServerOptions options)
@@ -34,7 +37,6 @@ internal sealed class QueueHost(ServerOptions options, JobHandlers handlers, ILo
     {
         _store = await JobStoreOpener.OpenAsync(options.Db, null, cancellationToken);
         _client = new JobClient(_store, new JobClientOptions { Handlers = handlers });
-        logger.LogInformation("Job store: {Store}", JobStoreOpener.Describe(_store));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
