@@ -35,7 +35,11 @@ internal static class SwitchyardServer
         services.AddHostedService(sp => sp.GetRequiredService<HostedWorker>());
         services.AddSingleton<JobMetricsCollector>();
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            json.SerializerOptions.Converters.Add(new EscapingJsonElementConverter());
+        });
         services.AddOpenApi();
 
         var app = builder.Build();
