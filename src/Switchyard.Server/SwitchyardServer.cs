@@ -38,7 +38,8 @@ internal static class SwitchyardServer
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-            json.SerializerOptions.Converters.Add(new EscapingJsonElementConverter());
+            // ASP.NET's default encoder is the relaxed one; jobs carry user text that the dashboard puts in a page.
+            json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default;
         });
         services.AddOpenApi();
 

@@ -42,7 +42,7 @@ public sealed class StatsTests
 
         var worker = Assert.Single(stats.GetProperty("workers").EnumerateArray());
         Assert.Equal(Environment.ProcessId, worker.GetProperty("processId").GetInt32());
-        Assert.Equal(3, worker.GetProperty("concurrency").GetInt32());
+        Assert.Equal(6, worker.GetProperty("concurrency").GetInt32()); // 3 per queue, two queues
         Assert.Equal(["default", "mail"], worker.GetProperty("queues").EnumerateArray().Select(q => q.GetString()));
         foreach (var field in new[] { "id", "host", "running", "startedAt", "lastSeenAt" })
             Assert.True(worker.TryGetProperty(field, out _), field);
