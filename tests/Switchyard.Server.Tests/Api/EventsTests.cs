@@ -71,4 +71,12 @@ public sealed class EventsTests
         var z = await server.SubmitAsync("echo");
         Assert.Equal((z, "available"), Of((await resumed.NextAsync()).Job));
     }
+
+    [Fact]
+    public async Task A_quiet_stream_sends_keep_alive_comments()
+    {
+        await using var server = ServerHarness.Start(db => new ServerOptions { Db = db, Workers = 0, KeepAliveInterval = TimeSpan.FromMilliseconds(50) });
+        await using var events = await EventStream.OpenAsync(server.Client);
+        Assert.Equal(": keep-alive", await events.NextCommentAsync());
+    }
 }
