@@ -26,7 +26,7 @@ internal static class ServeCommand
         var token = new Option<string?>("--token") { Description = $"Every API call must send 'Authorization: Bearer TOKEN' (default: ${TokenVariable})." };
         var shellAllow = new Option<string[]>("--shell-allow")
         {
-            Description = "An executable shell jobs may run (a name found in PATH, or an absolute path); repeatable. Without it the shell kind is off.",
+            Description = "Executables shell jobs may run (names found in PATH, or absolute paths); repeatable or comma-separated. Without it the shell kind is off.",
         };
         var workers = new Option<int>("--workers")
         {
@@ -48,9 +48,9 @@ internal static class ServeCommand
                 Db = parse.GetValue(db)!,
                 Urls = parse.GetValue(urls)!,
                 Token = parse.GetValue(token) is { Length: > 0 } t ? t : Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } e ? e : null,
-                ShellAllow = parse.GetValue(shellAllow) ?? [],
+                ShellAllow = (parse.GetValue(shellAllow) ?? []).SelectMany(Split).ToList(),
                 Workers = concurrency,
-                Queues = parse.GetValue(queues)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+                Queues = Split(parse.GetValue(queues)),
             };
             await using var app = SwitchyardServer.Build(options);
             await app.StartAsync(ct);

@@ -5,7 +5,7 @@ namespace Switchyard.Server.Tests.Api;
 public sealed class EventsTests
 {
     private static ServerHarness Start(int workers) => ServerHarness.Start(db => new ServerOptions { Db = db, Workers = workers },
-        handlers => handlers.Add<JsonElement>("echo", (p, _, _) => ValueTask.FromResult<object?>(p)));
+        handlers => handlers.AddEcho());
 
     private static (long Id, string State) Of(JsonElement job) => (job.GetProperty("id").GetInt64(), job.GetProperty("state").GetString()!);
 
