@@ -24,6 +24,9 @@ internal sealed class ServerOptions
     /// <summary>The hosted worker's lease: a crashed server's jobs come back after this; running jobs see a cancel within a third of it. Default 30 s.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Where the hosted worker and a PostgreSQL store report trouble of their own (a lost connection, a failed heartbeat). Default none.</summary>
+    public TextWriter? Log { get; init; }
+
     /// <summary>The largest request body accepted; larger gets 413. Default 1 MiB.</summary>
     public long MaxRequestBytes { get; init; } = 1024 * 1024;
 

@@ -52,6 +52,20 @@ internal static class JobsCommandSupport
         return handlers;
     }
 
+    /// <summary><c>--lease</c> of the commands that run a worker (worker, serve).</summary>
+    public static Option<string> LeaseOption() => new("--lease")
+    {
+        Description = "Lease duration: a killed worker's jobs come back after this, and a running job sees a cancel within a third of it (30s, 2s, ...).",
+        DefaultValueFactory = _ => "30s",
+    };
+
+    /// <summary>Reads <see cref="LeaseOption"/>: a duration of at least 300 ms.</summary>
+    public static TimeSpan Lease(string text)
+    {
+        var lease = ParseDuration(text, "--lease");
+        return lease >= TimeSpan.FromMilliseconds(300) ? lease : throw new JobValidationException("--lease", "must be at least 300ms.", null);
+    }
+
     /// <summary>A comma-separated list option's items (none for null).</summary>
     public static string[] Split(string? list) =>
         list is null ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -34,15 +34,17 @@ internal static class ServeCommand
             DefaultValueFactory = _ => defaults.Workers,
         };
         var queues = new Option<string?>("--queues") { Description = "Comma-separated queues the hosted worker runs (default: every queue)." };
+        var lease = LeaseOption();
         var db = DbOption();
         var command = new Command("serve", "Serve the HTTP API, the dashboard and /metrics, with a hosted worker.")
         {
-            db, urls, token, shellAllow, workers, queues,
+            db, urls, token, shellAllow, workers, queues, lease,
         };
         command.SetAction((parse, ct) => Guard(parse, async output =>
         {
             var concurrency = parse.GetValue(workers);
             if (concurrency < 0) throw new JobValidationException("--workers", $"must be 0 or more (got {concurrency}).", null);
+            var leaseDuration = Lease(parse.GetValue(lease)!);
             var options = new ServerOptions
             {
                 Db = parse.GetValue(db)!,
@@ -51,6 +53,8 @@ internal static class ServeCommand
                 ShellAllow = (parse.GetValue(shellAllow) ?? []).SelectMany(Split).ToList(),
                 Workers = concurrency,
                 Queues = Split(parse.GetValue(queues)),
+                LeaseDuration = leaseDuration,
+                Log = parse.InvocationConfiguration.Error,
             };
             await using var app = SwitchyardServer.Build(options);
             await app.StartAsync(ct);

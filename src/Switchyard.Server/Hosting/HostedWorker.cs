@@ -14,7 +14,7 @@ internal sealed class HostedWorker(QueueHost queue, ServerOptions options) : IHo
         if (options.Workers <= 0) return Task.CompletedTask;
         _worker = new Worker(queue.Store, queue.Handlers, new WorkerOptions
         {
-            Concurrency = options.Workers, Queues = options.Queues, LeaseDuration = options.LeaseDuration,
+            Concurrency = options.Workers, Queues = options.Queues, LeaseDuration = options.LeaseDuration, Log = options.Log,
         });
         return _worker.StartAsync(cancellationToken);
     }

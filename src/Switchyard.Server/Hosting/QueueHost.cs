@@ -35,7 +35,7 @@ internal sealed class QueueHost(ServerOptions options, JobHandlers handlers) : I
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _store = await JobStoreOpener.OpenAsync(options.Db, null, cancellationToken);
+        _store = await JobStoreOpener.OpenAsync(options.Db, options.Log, cancellationToken);
         _client = new JobClient(_store, new JobClientOptions { Handlers = handlers });
     }
 

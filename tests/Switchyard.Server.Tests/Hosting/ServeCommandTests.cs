@@ -24,7 +24,7 @@ public sealed partial class ServeCommandTests
         {
             const string token = "serve-test-token";
             using var yard = YardChild.Start(new Dictionary<string, string> { ["SWITCHYARD_TOKEN"] = token },
-                "serve", "--db", Path.Combine(folder, "jobs.db"), "--urls", "http://127.0.0.1:0", "--shell-allow", "/bin/echo", "--workers", "2");
+                "serve", "--db", Path.Combine(folder, "jobs.db"), "--urls", "http://127.0.0.1:0", "--shell-allow", "/bin/echo", "--workers", "2", "--lease", "2s");
             var match = Listening().Match(await yard.ReadLineAsync());
             Assert.True(match.Success, "no 'listening on' line; stderr: " + yard.Stderr);
             Assert.NotEqual("0", match.Groups[2].Value);
