@@ -14,6 +14,8 @@ namespace Switchyard.Jobs.Postgres;
 /// <c>FOR UPDATE SKIP LOCKED</c> (leasers never wait on each other's rows), learn of other processes' enqueues through
 /// <c>LISTEN/NOTIFY</c> (polling remains the fallback), and complete in batches. <see cref="EnqueueAsync(NpgsqlTransaction, IReadOnlyList{NewJob}, CancellationToken)"/>
 /// enqueues inside the caller's transaction. Calls that are safe to repeat retry while the server is unreachable.
+/// The change feed numbers a change by its transaction's id and its place in the transaction, so one transaction may change
+/// at most 1,048,576 jobs, and the feed shows a change once every older transaction on the server has ended.
 /// </summary>
 public sealed partial class PostgresJobStore : IJobStore
 {

@@ -10,7 +10,8 @@ namespace Switchyard.Jobs;
 /// Runs jobs from a store: leases batches per queue within each queue's concurrency limit, runs each handler on
 /// its lane, renews leases by heartbeat (a dead worker's jobs come back once their lease lapses, seconds later),
 /// completes in batches, retries with backoff, moves exhausted jobs to dead, and stops gracefully.
-/// Wakes at once on an enqueue through the same store instance; polls as a fallback.
+/// Wakes at once on an enqueue through the same store instance; polls as a fallback. Reports itself to the store's worker
+/// registry at start and on every heartbeat (so a server on any machine lists it), and removes itself when it stops.
 /// </summary>
 public sealed class Worker : IAsyncDisposable
 {

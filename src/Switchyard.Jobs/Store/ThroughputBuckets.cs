@@ -26,6 +26,9 @@ internal sealed class ThroughputBuckets
         _bucket = bucket;
     }
 
+    /// <summary>How many buckets lead up to now (the first starts at <c>since</c>, the last holds now).</summary>
+    public long Count => _count;
+
     /// <summary>The bucket length in whole microseconds, the unit stores compute the bucket index in.</summary>
     public long WidthMicros => _bucket.Ticks / 10;
 
