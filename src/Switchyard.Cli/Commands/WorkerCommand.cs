@@ -17,10 +17,7 @@ internal static class WorkerCommand
         {
             Description = "Comma-separated executables shell jobs may run (names found in PATH, or absolute paths). Without it, shell jobs fail.",
         };
-        var lease = new Option<string>("--lease")
-        {
-            Description = "Lease duration: a killed worker's jobs come back after this (30s, 2s, ...).", DefaultValueFactory = _ => "30s",
-        };
+        var lease = LeaseOption();
         var poll = new Option<string>("--poll") { Description = "Poll interval for jobs from other processes.", DefaultValueFactory = _ => "1s" };
         var grace = new Option<string>("--grace") { Description = "Shutdown grace before running jobs are cancelled.", DefaultValueFactory = _ => "10s" };
         var recurring = new Option<string[]>("--recurring")
@@ -38,9 +35,7 @@ internal static class WorkerCommand
         {
             var limit = parse.GetValue(concurrency);
             if (limit < 1) throw new JobValidationException("--concurrency", $"must be at least 1 (got {limit}).", null);
-            var leaseDuration = ParseDuration(parse.GetValue(lease)!, "--lease");
-            if (leaseDuration < TimeSpan.FromMilliseconds(300))
-                throw new JobValidationException("--lease", "must be at least 300ms.", null);
+            var leaseDuration = Lease(parse.GetValue(lease)!);
             var allowed = Split(parse.GetValue(shellAllow));
             var handlers = Handlers(parse.GetValue(assemblies), new ShellHandlerOptions { AllowedExecutables = allowed });
             var options = new WorkerOptions
@@ -98,7 +93,4 @@ internal static class WorkerCommand
         return new RecurringJob(spec.Name ?? "", spec.Cron, spec.Kind, spec.Payload?.GetRawText() ?? "{}",
             new JobOptions { Queue = spec.Queue });
     }
-
-    private static string[] Split(string? list) =>
-        list is null ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using Switchyard.Cli;
+using Switchyard.Testing;
 
 namespace Switchyard.Jobs.Postgres.Tests.Cli;
 
@@ -50,6 +51,59 @@ public sealed class YardPostgresCommandsTests : IAsyncLifetime
         // The store really is in PostgreSQL, in the schema the search path named.
         await using var store = await TestPostgres.OpenAsync(_schema);
         Assert.Equal(JobState.Available, (await store.GetAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)))!.State);
+    }
+
+    [Fact]
+    public async Task Serve_over_postgres_answers_the_api_and_streams_the_change_feed()
+    {
+        using var output = new LineWriter();
+        using var error = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var serving = YardCli.RunAsync(["serve", "--db", ConnectionString, "--urls", "http://127.0.0.1:0", "--workers", "1", "--queues", "web"],
+            output, error, stop.Token);
+        var listening = await output.Listening.Task.Within();
+        using var client = new HttpClient { BaseAddress = new Uri(listening) };
+
+        using var submitted = await client.PostAsync(new Uri("/api/jobs", UriKind.Relative), new StringContent(
+            """{"kind":"http","payload":{"url":"http://127.0.0.1:9/"},"queue":"web","delaySeconds":3600}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, submitted.StatusCode);
+        var id = JsonDocument.Parse(await submitted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+        using (await client.PostAsync(new Uri($"/api/jobs/{id}/cancel", UriKind.Relative), null)) { }
+
+        // From the start of the feed: the job's latest change (cancelled), read from PostgreSQL.
+        using var events = await client.GetAsync(new Uri("/api/events?lastEventId=0", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync());
+        string? data = null;
+        while (data is null)
+        {
+            var line = await reader.ReadLineAsync().Within() ?? throw new EndOfStreamException();
+            if (line.StartsWith("data: ", StringComparison.Ordinal)) data = line["data: ".Length..];
+        }
+        using (var job = JsonDocument.Parse(data))
+        {
+            Assert.Equal(id, job.RootElement.GetProperty("id").GetInt64());
+            Assert.Equal("cancelled", job.RootElement.GetProperty("state").GetString());
+        }
+
+        using var stats = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/stats", UriKind.Relative)));
+        Assert.Equal(1, stats.RootElement.GetProperty("totals").GetProperty("cancelled").GetInt64());
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await serving.Within());
+        Assert.Contains("yard serve: stopped", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Output that says when <c>yard serve</c> printed the address it listens on.</summary>
+    private sealed class LineWriter : StringWriter
+    {
+        public TaskCompletionSource<string> Listening { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override Task WriteLineAsync(string? value)
+        {
+            const string prefix = "yard serve: listening on ";
+            if (value?.StartsWith(prefix, StringComparison.Ordinal) == true) Listening.TrySetResult(value[prefix.Length..].Split(' ')[0]);
+            return base.WriteLineAsync(value);
+        }
     }
 
     [Fact]
