@@ -29,6 +29,7 @@ function route() {
       link.classList.toggle('active', link.dataset.nav === nav);
     }
     viewNode.replaceChildren();
+    for (const key of Object.keys(viewNode.dataset)) delete viewNode.dataset[key];
     current = render(viewNode, match) ?? null;
     return;
   }
