@@ -26,12 +26,12 @@ export function renderOverview(view) {
         workers)));
 
   const chart = new window.Chart(canvas, {
-    type: 'line',
-    data: { labels: [], datasets: series.map((s) => ({ label: s.label, data: [], borderColor: s.color, backgroundColor: s.color, tension: 0.2 })) },
+    type: 'bar',
+    data: { labels: [], datasets: series.map((s) => ({ label: s.label, data: [], backgroundColor: s.color })) },
     options: {
       animation: false,
       maintainAspectRatio: false,
-      scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
       plugins: { legend: { position: 'bottom' } },
     },
   });
