@@ -57,6 +57,9 @@ public sealed class JobClient
         return Store.EnqueueAsync(checkedJobs, cancellationToken);
     }
 
+    /// <summary>Checks one job as <see cref="EnqueueManyAsync"/> would, without storing it (the HTTP API names the failing element).</summary>
+    internal NewJob Check(JobRequest request) => Check(request, _options.TimeProvider.GetUtcNow());
+
     private NewJob Check(JobRequest request, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -6,7 +6,6 @@ using Switchyard.Jobs;
 using Switchyard.Jobs.Handlers;
 using Switchyard.Jobs.Handlers.Shell;
 using Switchyard.Jobs.Postgres;
-using Switchyard.Jobs.Sqlite;
 using Switchyard.Jobs.Store;
 
 namespace Switchyard.Cli.Commands;
@@ -32,43 +31,12 @@ internal static class JobsCommandSupport
 
     public static Argument<long> IdArgument() => new("id") { Description = "The job's id." };
 
-    /// <summary>
-    /// The one place the CLI picks a store: a postgres URL or an Npgsql connection string opens the PostgreSQL store;
-    /// anything else is a SQLite file. A PostgreSQL connection's <c>Search Path</c> (one name) picks the queue's schema
-    /// (default <c>switchyard</c>). <paramref name="log"/> hears the PostgreSQL store's reconnects.
-    /// </summary>
-    public static async Task<IJobStore> OpenStoreAsync(string db, TextWriter? log, CancellationToken cancellationToken)
-    {
-        if (!PostgresConnectionString.IsPostgres(db))
-            return SqliteJobStore.Open(new SqliteJobStoreOptions { Path = db });
-        string connectionString;
-        try
-        {
-            connectionString = PostgresConnectionString.ToNpgsql(db);
-        }
-        catch (ArgumentException e)
-        {
-            throw new JobValidationException("--db", e.Message, e);
-        }
-        var schema = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).SearchPath is { Length: > 0 } path ? path : "switchyard";
-        try
-        {
-            return await PostgresJobStore.OpenAsync(
-                new PostgresJobStoreOptions { ConnectionString = connectionString, Schema = schema, Log = log }, cancellationToken);
-        }
-        catch (ArgumentException e)
-        {
-            throw new JobValidationException("--db", e.Message, e);
-        }
-    }
+    /// <summary>Opens the store <paramref name="db"/> names (see <see cref="JobStoreOpener"/>, shared with the server).</summary>
+    public static Task<IJobStore> OpenStoreAsync(string db, TextWriter? log, CancellationToken cancellationToken) =>
+        JobStoreOpener.OpenAsync(db, log, cancellationToken);
 
     /// <summary>Where a store lives, for messages (never a password).</summary>
-    public static string Describe(IJobStore store) => store switch
-    {
-        SqliteJobStore sqlite => sqlite.Path,
-        PostgresJobStore postgres => postgres.Description,
-        _ => store.GetType().Name,
-    };
+    public static string Describe(IJobStore store) => JobStoreOpener.Describe(store);
 
     /// <summary>The built-in handlers plus any loaded from assemblies.</summary>
     public static JobHandlers Handlers(IEnumerable<string>? assemblies, ShellHandlerOptions? shell = null)

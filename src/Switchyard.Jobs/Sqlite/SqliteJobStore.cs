@@ -389,6 +389,30 @@ public sealed class SqliteJobStore : IJobStore
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
+    /// <inheritdoc />
+    public event Action? Changed { add { } remove { } }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JobChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException();
+
+    /// <inheritdoc />
+    public Task<long> LatestChangeAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    /// <inheritdoc />
+    public Task HeartbeatWorkerAsync(WorkerInfo worker, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<WorkerInfo>> ListWorkersAsync(DateTimeOffset seenSince, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException();
+
+    /// <inheritdoc />
+    public Task RemoveWorkerAsync(string workerId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ThroughputBucket>> ThroughputAsync(DateTimeOffset since, TimeSpan bucket, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException();
+
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

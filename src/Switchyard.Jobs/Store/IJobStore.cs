@@ -54,4 +54,42 @@ public interface IJobStore : IAsyncDisposable
 
     /// <summary>Deletes finished jobs (succeeded, dead, cancelled) that finished before <paramref name="finishedBefore"/>; returns how many.</summary>
     Task<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Raised in this process after a commit of this store instance changed jobs (enqueue, lease, completion, cancel, retry,
+    /// rescue, progress), so a change-feed reader can call <see cref="ReadChangesAsync"/> at once. Other processes' writes
+    /// are seen by polling <see cref="ReadChangesAsync"/>. Handlers must be quick and must not throw.
+    /// </summary>
+    event Action? Changed;
+
+    /// <summary>
+    /// The change feed: the jobs whose latest change has a sequence greater than <paramref name="afterSequence"/>, ascending
+    /// by sequence, each job once at its latest state, at most <paramref name="limit"/> (1 to 10,000). Every state-changing
+    /// write stamps its jobs with a new sequence, larger than any a reader has been given, so passing the last sequence
+    /// read resumes without skipping a change that commits later. Purged jobs are simply absent.
+    /// </summary>
+    Task<IReadOnlyList<JobChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The largest sequence <see cref="ReadChangesAsync"/> would return now (a reader that starts here sees only later changes); 0 when there is none.</summary>
+    Task<long> LatestChangeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records that <paramref name="worker"/> is alive (insert or replace by <see cref="WorkerInfo.Id"/>); its
+    /// <see cref="WorkerInfo.LastSeenAt"/> becomes the store's clock's now. Entries unseen for more than an hour are deleted.
+    /// </summary>
+    Task HeartbeatWorkerAsync(WorkerInfo worker, CancellationToken cancellationToken = default);
+
+    /// <summary>The workers whose last heartbeat is at or after <paramref name="seenSince"/>, on every machine, ordered by id.</summary>
+    Task<IReadOnlyList<WorkerInfo>> ListWorkersAsync(DateTimeOffset seenSince, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a worker's entry (a worker calls it when it stops gracefully); nothing happens when there is none.</summary>
+    Task RemoveWorkerAsync(string workerId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many jobs finished at or after <paramref name="since"/>, by outcome, in consecutive buckets of length
+    /// <paramref name="bucket"/> starting at <paramref name="since"/>, ascending, up to the bucket holding the store's now:
+    /// empty buckets included (at most 10,000 buckets). Counted from finished jobs as they are now, so a retried job no longer
+    /// counts and a purged one never did.
+    /// </summary>
+    Task<IReadOnlyList<ThroughputBucket>> ThroughputAsync(DateTimeOffset since, TimeSpan bucket, CancellationToken cancellationToken = default);
 }
