@@ -86,7 +86,7 @@ export function renderJobs(view, params) {
   }
 
   function update(job) {
-    const existing = rows.querySelector(`tr[data-job-id="${job.id}"]`);
+    const existing = rows.querySelector(`tr[data-job-id="${CSS.escape(String(job.id))}"]`);
     if (existing) {
       replace(existing, cells(job));
       existing.dataset.state = job.state;
