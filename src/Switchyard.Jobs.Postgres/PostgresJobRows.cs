@@ -10,6 +10,9 @@ internal static class PostgresJobRows
         "idempotency_key, created_at, started_at, finished_at, result, error_type, error_message, error_stack, " +
         "progress_percent, progress_message, cancel_requested";
 
+    /// <summary>How many columns <see cref="Columns"/> names: the ordinal of a column selected after them.</summary>
+    public const int ColumnCount = 22;
+
     public static Job Read(NpgsqlDataReader r) => new()
     {
         Id = r.GetInt64(0),

@@ -22,6 +22,8 @@ public sealed partial class PostgresJobStore : IJobStore
     private readonly PostgresJobStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly string _jobs;
+    private readonly string _nextChange;
+    private readonly string _workers;
     private readonly string _channel;
     private readonly ResiliencePipeline _retry;
     private readonly Lock _listenerLock = new();
@@ -36,6 +38,8 @@ public sealed partial class PostgresJobStore : IJobStore
         _time = options.TimeProvider;
         Schema = options.Schema;
         _jobs = PostgresMigrations.Quote(options.Schema) + ".jobs";
+        _nextChange = PostgresMigrations.Quote(options.Schema) + ".next_change()";
+        _workers = PostgresMigrations.Quote(options.Schema) + ".workers";
         _channel = "switchyard_" + options.Schema;
         // Retries wait on real time whatever the store's clock: they are about a server coming back, not about jobs.
         _retry = new ResiliencePipelineBuilder()
@@ -125,6 +129,16 @@ public sealed partial class PostgresJobStore : IJobStore
 
     private void Raise(IReadOnlyCollection<string> queues) => _jobsAvailable?.Invoke(queues);
 
+    private void RaiseChanged() => Changed?.Invoke();
+
+    /// <summary>Awaits a write, then raises <see cref="Changed"/> when <paramref name="changed"/> says it changed jobs.</summary>
+    private async Task<T> Changing<T>(Task<T> write, Func<T, bool> changed)
+    {
+        var result = await write.ConfigureAwait(false);
+        if (changed(result)) RaiseChanged();
+        return result;
+    }
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<EnqueueResult>> EnqueueAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken = default)
     {
@@ -136,6 +150,7 @@ public sealed partial class PostgresJobStore : IJobStore
         var results = await InsertAsync(connection, null, jobs, cancellationToken).ConfigureAwait(false);
         var queues = results.Where(r => r.Created).Select(r => r.Job.Queue).ToHashSet(StringComparer.Ordinal);
         if (queues.Count > 0) Raise(queues);
+        if (results.Any(r => r.Created)) RaiseChanged();
         return results;
     }
 
@@ -160,8 +175,8 @@ public sealed partial class PostgresJobStore : IJobStore
         // that got due jobs rides in the same statement: it is delivered only when the insert commits.
 #pragma warning disable CA2100 // table and channel names are built from a checked identifier; values are parameters
         await using var insert = new NpgsqlCommand(
-            $"WITH inserted AS (INSERT INTO {_jobs} (kind, queue, payload, priority, state, attempt, max_attempts, run_at, idempotency_key, created_at) " +
-            "SELECT kind, queue, payload, priority, CASE WHEN run_at > @now THEN 'scheduled' ELSE 'available' END, 0, max_attempts, run_at, key, @now " +
+            $"WITH inserted AS (INSERT INTO {_jobs} (kind, queue, payload, priority, state, attempt, max_attempts, run_at, idempotency_key, created_at, change_seq) " +
+            $"SELECT kind, queue, payload, priority, CASE WHEN run_at > @now THEN 'scheduled' ELSE 'available' END, 0, max_attempts, run_at, key, @now, {_nextChange} " +
             "FROM unnest(@kinds, @queues, @payloads, @priorities, @run_ats, @maxes, @keys) WITH ORDINALITY " +
             "AS t(kind, queue, payload, priority, run_at, max_attempts, key, ord) ORDER BY ord " +
             "ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id, idempotency_key, queue, state), " +
@@ -237,7 +252,7 @@ public sealed partial class PostgresJobStore : IJobStore
             $"WITH next AS (SELECT id FROM {_jobs} WHERE state IN {QueuedStates} AND run_at <= @now {queueFilter} " +
             "ORDER BY priority DESC, run_at, id LIMIT @limit FOR UPDATE SKIP LOCKED) " +
             $"UPDATE {_jobs} AS j SET state = 'running', attempt = attempt + 1, lease_owner = @owner, lease_expires_at = @expires, " +
-            "started_at = @now, progress_percent = NULL, progress_message = NULL FROM next WHERE j.id = next.id " +
+            $"started_at = @now, progress_percent = NULL, progress_message = NULL, change_seq = {_nextChange} FROM next WHERE j.id = next.id " +
             $"RETURNING {string.Join(", ", Columns.Split(", ").Select(c => "j." + c))}");
 #pragma warning restore CA2100
         var now = Now;
@@ -250,6 +265,7 @@ public sealed partial class PostgresJobStore : IJobStore
         // RETURNING gives no order; callers get the lease order.
         jobs.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority)
             : a.RunAt != b.RunAt ? a.RunAt.CompareTo(b.RunAt) : a.Id.CompareTo(b.Id));
+        if (jobs.Count > 0) RaiseChanged();
         return jobs;
     }
 
@@ -289,7 +305,7 @@ public sealed partial class PostgresJobStore : IJobStore
     {
         ArgumentNullException.ThrowIfNull(completions);
         if (completions.Count == 0) return Task.FromResult(0);
-        return RetryAsync(async ct =>
+        return Changing(RetryAsync(async ct =>
         {
             var now = Now;
             await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -304,7 +320,7 @@ public sealed partial class PostgresJobStore : IJobStore
 #pragma warning disable CA2100
                 await using var command = new NpgsqlCommand(
                     $"UPDATE {_jobs} AS j SET state = 'succeeded', finished_at = @now, result = c.result, progress_percent = 100, " +
-                    "lease_owner = NULL, lease_expires_at = NULL FROM unnest(@ids, @owners, @results) AS c(id, owner, result) " +
+                    $"lease_owner = NULL, lease_expires_at = NULL, change_seq = {_nextChange} FROM unnest(@ids, @owners, @results) AS c(id, owner, result) " +
                     "WHERE j.id = c.id AND j.lease_owner = c.owner AND j.state = 'running'", connection, transaction);
 #pragma warning restore CA2100
                 command.Parameters.AddWithValue("now", now);
@@ -325,7 +341,7 @@ public sealed partial class PostgresJobStore : IJobStore
             }
             if (transaction is not null) await transaction.CommitAsync(ct).ConfigureAwait(false);
             return applied;
-        }, cancellationToken);
+        }, cancellationToken), applied => applied > 0);
     }
 
     private NpgsqlBatchCommand CompletionCommand(JobCompletion c, DateTimeOffset now)
@@ -342,7 +358,7 @@ public sealed partial class PostgresJobStore : IJobStore
         };
 #pragma warning disable CA2100
         var command = new NpgsqlBatchCommand(
-            $"UPDATE {_jobs} SET {set}, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'running'");
+            $"UPDATE {_jobs} SET {set}, lease_owner = NULL, lease_expires_at = NULL, change_seq = {_nextChange} WHERE id = $1 AND lease_owner = $2 AND state = 'running'");
 #pragma warning restore CA2100
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = c.JobId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = c.Owner });
@@ -358,11 +374,11 @@ public sealed partial class PostgresJobStore : IJobStore
 
     /// <inheritdoc />
     public Task ReportProgressAsync(long jobId, string owner, double percent, string? message, CancellationToken cancellationToken = default) =>
-        RetryAsync(async ct =>
+        Changing(RetryAsync(async ct =>
         {
 #pragma warning disable CA2100
             await using var command = _dataSource.CreateCommand(
-                $"UPDATE {_jobs} SET progress_percent = @percent, progress_message = @message " +
+                $"UPDATE {_jobs} SET progress_percent = @percent, progress_message = @message, change_seq = {_nextChange} " +
                 "WHERE id = @id AND lease_owner = @owner AND state = 'running'");
 #pragma warning restore CA2100
             command.Parameters.AddWithValue("percent", Math.Clamp(percent, 0, 100));
@@ -370,11 +386,11 @@ public sealed partial class PostgresJobStore : IJobStore
             command.Parameters.AddWithValue("id", jobId);
             command.Parameters.AddWithValue("owner", owner);
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, cancellationToken);
+        }, cancellationToken), updated => updated > 0);
 
     /// <inheritdoc />
     public Task<CancelOutcome> CancelAsync(long jobId, CancellationToken cancellationToken = default) =>
-        RetryAsync(async ct =>
+        Changing(RetryAsync(async ct =>
         {
             // One statement: the row lock of the UPDATE orders it against leases and completions.
 #pragma warning disable CA2100
@@ -383,7 +399,7 @@ public sealed partial class PostgresJobStore : IJobStore
                 $"changed AS (UPDATE {_jobs} SET " +
                 "state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END, " +
                 "finished_at = CASE WHEN state = 'running' THEN finished_at ELSE @now END, " +
-                "cancel_requested = cancel_requested OR state = 'running' " +
+                $"cancel_requested = cancel_requested OR state = 'running', change_seq = {_nextChange} " +
                 $"WHERE id = @id AND state NOT IN ('succeeded', 'dead', 'cancelled') RETURNING 1) " +
                 "SELECT (SELECT state FROM before)");
 #pragma warning restore CA2100
@@ -399,7 +415,7 @@ public sealed partial class PostgresJobStore : IJobStore
                 },
                 _ => CancelOutcome.NotFound,
             };
-        }, cancellationToken);
+        }, cancellationToken), outcome => outcome is CancelOutcome.Cancelled or CancelOutcome.Requested);
 
     /// <inheritdoc />
     public async Task<RetryOutcome> RetryAsync(long jobId, CancellationToken cancellationToken = default)
@@ -410,7 +426,7 @@ public sealed partial class PostgresJobStore : IJobStore
             await using var command = _dataSource.CreateCommand(
                 $"WITH before AS (SELECT state, queue FROM {_jobs} WHERE id = @id FOR UPDATE), " +
                 $"changed AS (UPDATE {_jobs} SET state = 'available', run_at = @now, finished_at = NULL, cancel_requested = false, " +
-                "max_attempts = greatest(max_attempts, attempt + 1) WHERE id = @id AND state <> 'running' RETURNING queue), " +
+                $"max_attempts = greatest(max_attempts, attempt + 1), change_seq = {_nextChange} WHERE id = @id AND state <> 'running' RETURNING queue), " +
                 "notified AS (SELECT pg_notify(@channel, queue) FROM changed) " +
                 "SELECT state, queue, (SELECT count(*) FROM notified) FROM before");
 #pragma warning restore CA2100
@@ -421,13 +437,17 @@ public sealed partial class PostgresJobStore : IJobStore
             if (!await reader.ReadAsync(ct).ConfigureAwait(false)) return (RetryOutcome.NotFound, (string?)null);
             return reader.GetString(0) == "running" ? (RetryOutcome.Running, null) : (RetryOutcome.Retried, reader.GetString(1));
         }, cancellationToken).ConfigureAwait(false);
-        if (queue is not null) Raise([queue]);
+        if (queue is not null)
+        {
+            Raise([queue]);
+            RaiseChanged();
+        }
         return outcome;
     }
 
     /// <inheritdoc />
     public Task<int> RescueExpiredAsync(CancellationToken cancellationToken = default) =>
-        RetryAsync(async ct =>
+        Changing(RetryAsync(async ct =>
         {
 #pragma warning disable CA2100
             await using var command = _dataSource.CreateCommand(
@@ -436,11 +456,11 @@ public sealed partial class PostgresJobStore : IJobStore
                 "finished_at = CASE WHEN cancel_requested OR attempt >= max_attempts THEN @now END, " +
                 "run_at = @now, lease_owner = NULL, lease_expires_at = NULL, error_type = 'LeaseExpired', " +
                 "error_message = 'The worker running this job stopped renewing its lease (it crashed or lost the database).', " +
-                "error_stack = NULL WHERE state = 'running' AND lease_expires_at < @now");
+                $"error_stack = NULL, change_seq = {_nextChange} WHERE state = 'running' AND lease_expires_at < @now");
 #pragma warning restore CA2100
             command.Parameters.AddWithValue("now", Now);
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, cancellationToken);
+        }, cancellationToken), rescued => rescued > 0);
 
     /// <inheritdoc />
     public Task<Job?> GetAsync(long jobId, CancellationToken cancellationToken = default) =>
@@ -513,28 +533,134 @@ public sealed partial class PostgresJobStore : IJobStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public event Action? Changed { add { } remove { } }
+    /// <remarks>Not raised for <see cref="EnqueueAsync(NpgsqlTransaction, IReadOnlyList{NewJob}, CancellationToken)"/>, whose commit is the caller's.</remarks>
+    public event Action? Changed;
+
+    /// <summary>
+    /// Changes are read only below the feed's horizon: the oldest transaction still running (pg_snapshot_xmin of the
+    /// statement's own snapshot) shifted like the sequences are (see migration 2). Every change below it is committed or
+    /// rolled back for good, and every write to come gets a sequence at or above it, so resuming after the last sequence read
+    /// skips nothing. A transaction left open (an enqueue inside the caller's transaction, in any database of the server)
+    /// holds the feed back until it ends.
+    /// </summary>
+    private const string Horizon = "(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)";
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<JobChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public Task<IReadOnlyList<JobChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        ChangeFeed.ValidateLimit(limit);
+        return RetryAsync<IReadOnlyList<JobChange>>(async ct =>
+        {
+#pragma warning disable CA2100
+            await using var command = _dataSource.CreateCommand(
+                $"SELECT {Columns}, change_seq FROM {_jobs} WHERE change_seq > @after AND change_seq < {Horizon} ORDER BY change_seq LIMIT @limit");
+#pragma warning restore CA2100
+            command.Parameters.AddWithValue("after", afterSequence);
+            command.Parameters.AddWithValue("limit", limit);
+            var changes = new List<JobChange>();
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                changes.Add(new JobChange(reader.GetInt64(ColumnCount), Read(reader)));
+            return changes;
+        }, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task<long> LatestChangeAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task<long> LatestChangeAsync(CancellationToken cancellationToken = default) =>
+        RetryAsync(async ct =>
+        {
+#pragma warning disable CA2100
+            await using var command = _dataSource.CreateCommand($"SELECT coalesce(max(change_seq), 0) FROM {_jobs} WHERE change_seq < {Horizon}");
+#pragma warning restore CA2100
+            return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public Task HeartbeatWorkerAsync(WorkerInfo worker, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task HeartbeatWorkerAsync(WorkerInfo worker, CancellationToken cancellationToken = default)
+    {
+        WorkerRegistry.Validate(worker);
+        return RetryAsync(async ct =>
+        {
+            var now = Now;
+#pragma warning disable CA2100
+            await using var command = _dataSource.CreateCommand(
+                $"WITH pruned AS (DELETE FROM {_workers} WHERE last_seen_at < @before AND id <> @id) " +
+                $"INSERT INTO {_workers} (id, host, process_id, queues, concurrency, running, started_at, last_seen_at) " +
+                "VALUES (@id, @host, @pid, @queues, @concurrency, @running, @started, @now) ON CONFLICT (id) DO UPDATE SET " +
+                "host = excluded.host, process_id = excluded.process_id, queues = excluded.queues, concurrency = excluded.concurrency, " +
+                "running = excluded.running, started_at = excluded.started_at, last_seen_at = excluded.last_seen_at");
+#pragma warning restore CA2100
+            command.Parameters.AddWithValue("before", now - WorkerRegistry.PruneAfter);
+            command.Parameters.AddWithValue("id", worker.Id);
+            command.Parameters.AddWithValue("host", worker.Host);
+            command.Parameters.AddWithValue("pid", worker.ProcessId);
+            command.Parameters.AddWithValue("queues", worker.Queues.ToArray());
+            command.Parameters.AddWithValue("concurrency", worker.Concurrency);
+            command.Parameters.AddWithValue("running", worker.Running);
+            command.Parameters.AddWithValue("started", Utc(worker.StartedAt));
+            command.Parameters.AddWithValue("now", now);
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<WorkerInfo>> ListWorkersAsync(DateTimeOffset seenSince, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        RetryAsync<IReadOnlyList<WorkerInfo>>(async ct =>
+        {
+#pragma warning disable CA2100
+            await using var command = _dataSource.CreateCommand(
+                "SELECT id, host, process_id, queues, concurrency, running, started_at, last_seen_at " +
+                $"FROM {_workers} WHERE last_seen_at >= @since ORDER BY id");
+#pragma warning restore CA2100
+            command.Parameters.AddWithValue("since", Utc(seenSince));
+            var workers = new List<WorkerInfo>();
+            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                workers.Add(new WorkerInfo(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetFieldValue<string[]>(3), r.GetInt32(4),
+                    r.GetInt32(5), r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7)));
+            }
+            return workers;
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public Task RemoveWorkerAsync(string workerId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task RemoveWorkerAsync(string workerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workerId);
+        return RetryAsync(async ct =>
+        {
+#pragma warning disable CA2100
+            await using var command = _dataSource.CreateCommand($"DELETE FROM {_workers} WHERE id = @id");
+#pragma warning restore CA2100
+            command.Parameters.AddWithValue("id", workerId);
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ThroughputBucket>> ThroughputAsync(DateTimeOffset since, TimeSpan bucket, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public Task<IReadOnlyList<ThroughputBucket>> ThroughputAsync(DateTimeOffset since, TimeSpan bucket, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        _ = new ThroughputBuckets(since, bucket, now); // checks the arguments before any round trip
+        return RetryAsync<IReadOnlyList<ThroughputBucket>>(async ct =>
+        {
+            var buckets = new ThroughputBuckets(since, bucket, now);
+            // An index-only range scan of (finished_at, state); the bucket index is computed in whole microseconds.
+#pragma warning disable CA2100
+            await using var command = _dataSource.CreateCommand(
+                "SELECT div((extract(epoch FROM finished_at) * 1000000)::bigint - @since, @width) AS k, " +
+                "count(*) FILTER (WHERE state = 'succeeded'), count(*) FILTER (WHERE state = 'dead'), count(*) FILTER (WHERE state = 'cancelled') " +
+                $"FROM {_jobs} WHERE finished_at >= @from GROUP BY k");
+#pragma warning restore CA2100
+            command.Parameters.AddWithValue("since", (Utc(since).UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
+            command.Parameters.AddWithValue("width", buckets.WidthMicros);
+            command.Parameters.AddWithValue("from", Utc(since));
+            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+                buckets.Add(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3));
+            return buckets.ToList();
+        }, cancellationToken);
+    }
 
     private async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
         await _retry.ExecuteAsync(async ct => await call(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);

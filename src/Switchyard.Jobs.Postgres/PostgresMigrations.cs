@@ -45,6 +45,43 @@ internal static class PostgresMigrations
         CREATE INDEX jobs_finished ON {s}.jobs (finished_at) WHERE finished_at IS NOT NULL;
         CREATE INDEX jobs_state ON {s}.jobs (state, id);
         """,
+        // 2: the change feed, the worker registry, and finished_at indexed with the state (throughput counts from the index).
+        // A change's sequence is its transaction's id (xid8) shifted left 20 bits plus a counter within the transaction, not
+        // a nextval: nextval order is not commit order (a transaction holding a smaller value can commit after a larger one
+        // was read, and a reader would pass over it), but a transaction id below the oldest one still running
+        // (pg_snapshot_xmin) belongs to a finished transaction, and every later write gets a larger id. So a reader that
+        // stops below that bound never skips a change that commits later. pg_current_xact_id() assigns the id before the
+        // counter is taken. Jobs that existed before take their id as sequence (below every transaction id << 20).
+        """
+        ALTER TABLE {s}.jobs ADD COLUMN change_seq bigint NOT NULL DEFAULT 0;
+        UPDATE {s}.jobs SET change_seq = id;
+        ALTER TABLE {s}.jobs ALTER COLUMN change_seq DROP DEFAULT;
+        CREATE INDEX jobs_changes ON {s}.jobs (change_seq);
+        CREATE FUNCTION {s}.next_change() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+        DECLARE
+            n bigint := coalesce(nullif(current_setting('switchyard.change_n', true), ''), '0')::bigint;
+        BEGIN
+            IF n >= 1048576 THEN
+                RAISE EXCEPTION 'one transaction may change at most 1048576 jobs';
+            END IF;
+            PERFORM set_config('switchyard.change_n', (n + 1)::text, true);
+            RETURN (pg_current_xact_id()::text::bigint << 20) | n;
+        END
+        $$;
+        DROP INDEX {s}.jobs_finished;
+        CREATE INDEX jobs_finished ON {s}.jobs (finished_at, state) WHERE finished_at IS NOT NULL;
+        CREATE TABLE {s}.workers (
+            id text PRIMARY KEY,
+            host text NOT NULL,
+            process_id integer NOT NULL,
+            queues text[] NOT NULL,
+            concurrency integer NOT NULL,
+            running integer NOT NULL,
+            started_at timestamptz NOT NULL,
+            last_seen_at timestamptz NOT NULL
+        );
+        CREATE INDEX workers_last_seen ON {s}.workers (last_seen_at);
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken)

@@ -38,6 +38,7 @@ public sealed class Worker : IAsyncDisposable
         _completeLoop = Task.CompletedTask, _scheduleLoop = Task.CompletedTask;
     private long _leased, _succeeded, _retried, _dead, _cancelled, _released;
     private int _started, _stopped;
+    private DateTimeOffset _startedAt;
 
     /// <summary>Creates a worker; call <see cref="StartAsync"/> to begin.</summary>
     public Worker(IJobStore store, JobHandlers handlers, WorkerOptions? options = null)
@@ -89,6 +90,7 @@ public sealed class Worker : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         if (Interlocked.Exchange(ref _started, 1) != 0)
             throw new InvalidOperationException("The worker is already started.");
+        _startedAt = _time.GetUtcNow();
         _store.JobsAvailable += OnJobsAvailable;
         _fetchLoop = Task.Run(FetchLoopAsync, CancellationToken.None);
         _heartbeatLoop = Task.Run(HeartbeatLoopAsync, CancellationToken.None);
@@ -150,6 +152,16 @@ public sealed class Worker : IAsyncDisposable
         await _stopLoops.CancelAsync().ConfigureAwait(false);
         await IgnoreCancellation(_heartbeatLoop).ConfigureAwait(false);
         await IgnoreCancellation(_rescueLoop).ConfigureAwait(false);
+        try
+        {
+            await _store.RemoveWorkerAsync(Id, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // an entry left behind only shows the worker until it is pruned
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log?.WriteLine($"worker {Id}: removing it from the worker registry failed: {e.Message}");
+        }
         if (handlers.IsCompleted)
             await _lanes.DisposeAsync().ConfigureAwait(false);
     }
@@ -343,8 +355,10 @@ public sealed class Worker : IAsyncDisposable
         using var timer = new PeriodicTimer(_heartbeat, _time);
         try
         {
+            await RegisterAsync().ConfigureAwait(false);
             while (await timer.WaitForNextTickAsync(_stopLoops.Token).ConfigureAwait(false))
             {
+                await RegisterAsync().ConfigureAwait(false);
                 var held = _held.Keys.ToList();
                 if (held.Count == 0) continue;
                 try
@@ -371,6 +385,22 @@ public sealed class Worker : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>Tells the store this worker is alive, so servers on any machine list it.</summary>
+    private async Task RegisterAsync()
+    {
+        var now = _time.GetUtcNow();
+        var info = new WorkerInfo(Id, Environment.MachineName, Environment.ProcessId, _options.Queues.Distinct(StringComparer.Ordinal).ToList(),
+            _pools.Sum(p => p.Limit), _pools.Sum(p => p.Running), _startedAt, now);
+        try
+        {
+            await _store.HeartbeatWorkerAsync(info, _stopLoops.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log?.WriteLine($"worker {Id}: the worker registry heartbeat failed: {e.Message}");
         }
     }
 

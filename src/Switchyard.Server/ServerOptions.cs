@@ -21,6 +21,9 @@ internal sealed class ServerOptions
     /// <summary>The queues the hosted worker takes jobs from; empty means every queue. Default empty.</summary>
     public IReadOnlyList<string> Queues { get; init; } = [];
 
+    /// <summary>The hosted worker's lease: a crashed server's jobs come back after this; running jobs see a cancel within a third of it. Default 30 s.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The largest request body accepted; larger gets 413. Default 1 MiB.</summary>
     public long MaxRequestBytes { get; init; } = 1024 * 1024;
 

@@ -35,7 +35,12 @@ internal static class SwitchyardServer
         services.AddHostedService(sp => sp.GetRequiredService<HostedWorker>());
         services.AddSingleton<JobMetricsCollector>();
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            // ASP.NET's default encoder is the relaxed one; jobs carry user text that the dashboard puts in a page.
+            json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default;
+        });
         services.AddOpenApi();
 
         var app = builder.Build();

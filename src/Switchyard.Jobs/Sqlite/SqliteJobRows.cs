@@ -10,6 +10,9 @@ internal static class SqliteJobRows
         "idempotency_key, created_at, started_at, finished_at, result, error_type, error_message, error_stack, " +
         "progress_percent, progress_message, cancel_requested";
 
+    /// <summary>How many columns <see cref="Columns"/> names: the ordinal of a column selected after them.</summary>
+    public const int ColumnCount = 22;
+
     /// <summary>
     /// What a lease reads back: the columns it did not just set. Reading every column costs about as much again
     /// as the lease itself, and progress and result are empty on a leased job.

@@ -68,7 +68,11 @@ public sealed class SqliteJobStore : IJobStore
             connection.Dispose();
             throw;
         }
-        return new SqliteJobStore(options, connectionString, new SqliteWriter(connection, options.MaxWriteBatch));
+        SqliteJobStore? store = null;
+        // The writer raises Changed after a commit that stamped jobs; the store exists by the time anything is written.
+        var writer = new SqliteWriter(connection, options.MaxWriteBatch, () => store!.Changed?.Invoke());
+        store = new SqliteJobStore(options, connectionString, writer);
+        return store;
     }
 
     private long Now => Micros(_time.GetUtcNow());
@@ -102,8 +106,8 @@ public sealed class SqliteJobStore : IJobStore
             var runAt = job.RunAt is { } at ? Micros(at) : now;
             var state = runAt > now ? JobState.Scheduled : JobState.Available;
             var insert = scope.Command(
-                "INSERT INTO jobs (kind, queue, payload, priority, state, attempt, max_attempts, run_at, idempotency_key, created_at) " +
-                "VALUES ($kind, $queue, $payload, $priority, $state, 0, $max, $run_at, $key, $now)");
+                "INSERT INTO jobs (kind, queue, payload, priority, state, attempt, max_attempts, run_at, idempotency_key, created_at, change_seq) " +
+                "VALUES ($kind, $queue, $payload, $priority, $state, 0, $max, $run_at, $key, $now, next_change())");
             insert.Parameters.Add("$kind", job.Kind).Add("$queue", job.Queue).Add("$payload", job.Payload)
                 .Add("$priority", job.Priority).Add("$state", state.ToText())
                 .Add("$max", job.MaxAttempts).Add("$run_at", runAt).Add("$key", job.IdempotencyKey).Add("$now", now);
@@ -132,7 +136,7 @@ public sealed class SqliteJobStore : IJobStore
         };
         var sql =
             "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $owner, lease_expires_at = $expires, " +
-            "started_at = $now, progress_percent = NULL, progress_message = NULL " +
+            "started_at = $now, progress_percent = NULL, progress_message = NULL, change_seq = next_change() " +
             // INDEXED BY: without ANALYZE statistics the planner prefers the state index and sorts every due job.
             $"WHERE id IN (SELECT id FROM jobs INDEXED BY {(request.Queues.Count == 0 ? "jobs_due_any_queue" : "jobs_due")} " +
             $"WHERE state IN {QueuedStates} AND run_at <= $now {queueFilter} " +
@@ -204,7 +208,7 @@ public sealed class SqliteJobStore : IJobStore
                     _ => throw new ArgumentOutOfRangeException(nameof(completions), c.Kind, "Unknown completion kind."),
                 };
                 var command = scope.Command(
-                    $"UPDATE jobs SET {set}, lease_owner = NULL, lease_expires_at = NULL " +
+                    $"UPDATE jobs SET {set}, lease_owner = NULL, lease_expires_at = NULL, change_seq = next_change() " +
                     "WHERE id = $id AND lease_owner = $owner AND +state = 'running'");
                 command.Parameters.Add("$id", c.JobId).Add("$owner", c.Owner);
                 if (set.Contains("$now", StringComparison.Ordinal)) command.Parameters.Add("$now", now);
@@ -243,7 +247,7 @@ public sealed class SqliteJobStore : IJobStore
         // "+jobs.state" keeps the planner off the state index: the ids drive the join, one primary-key lookup each.
         var command = scope.Command(
             "UPDATE jobs SET state = 'succeeded', finished_at = $now, result = json_extract(c.value, '$.r'), progress_percent = 100, " +
-            "lease_owner = NULL, lease_expires_at = NULL FROM json_each($items) AS c " +
+            "lease_owner = NULL, lease_expires_at = NULL, change_seq = next_change() FROM json_each($items) AS c " +
             "WHERE jobs.id = json_extract(c.value, '$.i') AND jobs.lease_owner = json_extract(c.value, '$.o') AND +jobs.state = 'running'");
         command.Parameters.Add("$now", now).Add("$items", Encoding.UTF8.GetString(buffer.WrittenSpan));
         return command.ExecuteNonQuery();
@@ -254,7 +258,7 @@ public sealed class SqliteJobStore : IJobStore
         _writer.WriteAsync(scope =>
         {
             var command = scope.Command(
-                "UPDATE jobs SET progress_percent = $percent, progress_message = $message " +
+                "UPDATE jobs SET progress_percent = $percent, progress_message = $message, change_seq = next_change() " +
                 "WHERE id = $id AND lease_owner = $owner AND state = 'running'");
             command.Parameters.Add("$percent", Math.Clamp(percent, 0, 100)).Add("$message", message).Add("$id", jobId).Add("$owner", owner);
             return command.ExecuteNonQuery();
@@ -270,14 +274,14 @@ public sealed class SqliteJobStore : IJobStore
                 case null:
                     return CancelOutcome.NotFound;
                 case JobState.Running:
-                    var request = scope.Command("UPDATE jobs SET cancel_requested = 1 WHERE id = $id");
+                    var request = scope.Command("UPDATE jobs SET cancel_requested = 1, change_seq = next_change() WHERE id = $id");
                     request.Parameters.Add("$id", jobId);
                     request.ExecuteNonQuery();
                     return CancelOutcome.Requested;
                 case JobState.Succeeded or JobState.Dead or JobState.Cancelled:
                     return CancelOutcome.AlreadyFinished;
                 default:
-                    var cancel = scope.Command("UPDATE jobs SET state = 'cancelled', finished_at = $now WHERE id = $id");
+                    var cancel = scope.Command("UPDATE jobs SET state = 'cancelled', finished_at = $now, change_seq = next_change() WHERE id = $id");
                     cancel.Parameters.Add("$now", Now).Add("$id", jobId);
                     cancel.ExecuteNonQuery();
                     return CancelOutcome.Cancelled;
@@ -294,7 +298,7 @@ public sealed class SqliteJobStore : IJobStore
             if (state == JobState.Running) return (RetryOutcome.Running, null);
             var command = scope.Command(
                 "UPDATE jobs SET state = 'available', run_at = $now, finished_at = NULL, cancel_requested = 0, " +
-                "max_attempts = MAX(max_attempts, attempt + 1) WHERE id = $id RETURNING queue");
+                "max_attempts = MAX(max_attempts, attempt + 1), change_seq = next_change() WHERE id = $id RETURNING queue");
             command.Parameters.Add("$now", Now).Add("$id", jobId);
             return (RetryOutcome.Retried, (string?)command.ExecuteScalar());
         }, cancellationToken).ConfigureAwait(false);
@@ -319,7 +323,7 @@ public sealed class SqliteJobStore : IJobStore
                 "finished_at = CASE WHEN cancel_requested = 1 OR attempt >= max_attempts THEN $now END, " +
                 "run_at = $now, lease_owner = NULL, lease_expires_at = NULL, error_type = 'LeaseExpired', " +
                 "error_message = 'The worker running this job stopped renewing its lease (it crashed or lost the database).', " +
-                "error_stack = NULL WHERE state = 'running' AND lease_expires_at < $now");
+                "error_stack = NULL, change_seq = next_change() WHERE state = 'running' AND lease_expires_at < $now");
             command.Parameters.Add("$now", Now);
             return command.ExecuteNonQuery();
         }, cancellationToken);
@@ -390,28 +394,109 @@ public sealed class SqliteJobStore : IJobStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public event Action? Changed { add { } remove { } }
+    public event Action? Changed;
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<JobChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public Task<IReadOnlyList<JobChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        ChangeFeed.ValidateLimit(limit);
+        // One writer at a time, and each commits its counter with its rows: sequences become visible in order, so a
+        // plain "after" read never passes over a change that commits later.
+        return ReadAsync<IReadOnlyList<JobChange>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns}, change_seq FROM jobs WHERE change_seq > $after ORDER BY change_seq LIMIT $limit";
+            command.Parameters.Add("$after", afterSequence).Add("$limit", limit);
+            var changes = new List<JobChange>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+                changes.Add(new JobChange(reader.GetInt64(ColumnCount), Read(reader)));
+            return changes;
+        }, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task<long> LatestChangeAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task<long> LatestChangeAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT coalesce(max(change_seq), 0) FROM jobs";
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public Task HeartbeatWorkerAsync(WorkerInfo worker, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task HeartbeatWorkerAsync(WorkerInfo worker, CancellationToken cancellationToken = default)
+    {
+        WorkerRegistry.Validate(worker);
+        return _writer.WriteAsync(scope =>
+        {
+            var now = Now;
+            var upsert = scope.Command(
+                "INSERT INTO workers (id, host, process_id, queues, concurrency, running, started_at, last_seen_at) " +
+                "VALUES ($id, $host, $pid, $queues, $concurrency, $running, $started, $now) ON CONFLICT (id) DO UPDATE SET " +
+                "host = excluded.host, process_id = excluded.process_id, queues = excluded.queues, concurrency = excluded.concurrency, " +
+                "running = excluded.running, started_at = excluded.started_at, last_seen_at = excluded.last_seen_at");
+            upsert.Parameters.Add("$id", worker.Id).Add("$host", worker.Host).Add("$pid", worker.ProcessId)
+                .Add("$queues", JsonArray(worker.Queues)).Add("$concurrency", worker.Concurrency).Add("$running", worker.Running)
+                .Add("$started", Micros(worker.StartedAt)).Add("$now", now);
+            upsert.ExecuteNonQuery();
+            var prune = scope.Command("DELETE FROM workers WHERE last_seen_at < $before");
+            prune.Parameters.Add("$before", now - WorkerRegistry.PruneAfter.Ticks / 10);
+            return prune.ExecuteNonQuery();
+        }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<WorkerInfo>> ListWorkersAsync(DateTimeOffset seenSince, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        ReadAsync<IReadOnlyList<WorkerInfo>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                "SELECT id, host, process_id, queues, concurrency, running, started_at, last_seen_at FROM workers " +
+                "WHERE last_seen_at >= $since ORDER BY id";
+            command.Parameters.Add("$since", Micros(seenSince));
+            var workers = new List<WorkerInfo>();
+            using var r = command.ExecuteReader();
+            while (r.Read())
+            {
+                workers.Add(new WorkerInfo(r.GetString(0), r.GetString(1), r.GetInt32(2),
+                    System.Text.Json.JsonSerializer.Deserialize<string[]>(r.GetString(3)) ?? [], r.GetInt32(4), r.GetInt32(5),
+                    FromMicros(r.GetInt64(6)), FromMicros(r.GetInt64(7))));
+            }
+            return workers;
+        }, cancellationToken);
 
     /// <inheritdoc />
-    public Task RemoveWorkerAsync(string workerId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task RemoveWorkerAsync(string workerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workerId);
+        return _writer.WriteAsync(scope =>
+        {
+            var command = scope.Command("DELETE FROM workers WHERE id = $id");
+            command.Parameters.Add("$id", workerId);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ThroughputBucket>> ThroughputAsync(DateTimeOffset since, TimeSpan bucket, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public Task<IReadOnlyList<ThroughputBucket>> ThroughputAsync(DateTimeOffset since, TimeSpan bucket, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var buckets = new ThroughputBuckets(since, bucket, now);
+        return ReadAsync<IReadOnlyList<ThroughputBucket>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            // A range scan of the (finished_at, state) index: the table is not read.
+            command.CommandText =
+                "SELECT (finished_at - $since) / $width, sum(state = 'succeeded'), sum(state = 'dead'), sum(state = 'cancelled') " +
+                "FROM jobs WHERE finished_at >= $since GROUP BY 1";
+            command.Parameters.Add("$since", Micros(since)).Add("$width", buckets.WidthMicros);
+            using var r = command.ExecuteReader();
+            while (r.Read())
+                buckets.Add(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3));
+            return buckets.ToList();
+        }, cancellationToken);
+    }
 
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
     {

@@ -44,6 +44,29 @@ internal static class SqliteMigrations
         CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
         CREATE INDEX jobs_state ON jobs (state, id);
         """,
+        // 2: the change feed (every write stamps change_seq from the one-row counter, in its transaction; jobs that existed
+        // before take their id), the worker registry, and finished_at indexed with the state so throughput counts from the
+        // index alone.
+        """
+        ALTER TABLE jobs ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+        UPDATE jobs SET change_seq = id;
+        CREATE INDEX jobs_changes ON jobs (change_seq);
+        CREATE TABLE job_changes (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
+        INSERT INTO job_changes (id, last) VALUES (1, coalesce((SELECT max(id) FROM jobs), 0));
+        DROP INDEX jobs_finished;
+        CREATE INDEX jobs_finished ON jobs (finished_at, state) WHERE finished_at IS NOT NULL;
+        CREATE TABLE workers (
+            id TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            process_id INTEGER NOT NULL,
+            queues TEXT NOT NULL,
+            concurrency INTEGER NOT NULL,
+            running INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            last_seen_at INTEGER NOT NULL
+        );
+        CREATE INDEX workers_last_seen ON workers (last_seen_at);
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -8,6 +8,9 @@ namespace Switchyard.Jobs.Sqlite;
 /// waiting in one transaction (each inside its own savepoint, so one failing request fails alone), commits
 /// once, and only then acknowledges each caller. Group commit keeps throughput near SQLite's raw limit
 /// while every acknowledgement still means "committed".
+/// The writer also hands out the change feed's sequence: SQL calls <c>next_change()</c> for each row it changes; the counter
+/// is read from <c>job_changes</c> when the batch takes the write lock and written back before the commit, so (one writer
+/// at a time, across processes) sequences follow commit order and a committed one is never handed out again.
 /// </summary>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
@@ -17,11 +20,15 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Task _loop;
+    private readonly Action _changed;
+    private long _nextChange;
 
-    public SqliteWriter(SqliteConnection connection, int maxBatch)
+    public SqliteWriter(SqliteConnection connection, int maxBatch, Action changed)
     {
         _connection = connection;
         _maxBatch = maxBatch;
+        _changed = changed;
+        connection.CreateFunction("next_change", () => ++_nextChange, isDeterministic: false);
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -49,9 +56,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private void RunBatch(List<WriteRequest> batch)
     {
+        var changed = false;
         try
         {
             using var transaction = _connection.BeginTransaction(deferred: false);
+            var lastChange = _nextChange = Convert.ToInt64(Command("SELECT last FROM job_changes", transaction).ExecuteScalar(),
+                System.Globalization.CultureInfo.InvariantCulture);
             var scope = new WriteScope(this, transaction);
             for (var i = 0; i < batch.Count; i++)
             {
@@ -70,6 +80,13 @@ internal sealed class SqliteWriter : IAsyncDisposable
                     batch[i].Error = e;
                 }
             }
+            if (_nextChange != lastChange)
+            {
+                var save = Command("UPDATE job_changes SET last = $last", transaction);
+                save.Parameters.Add("$last", _nextChange);
+                save.ExecuteNonQuery();
+                changed = true;
+            }
             transaction.Commit();
         }
 #pragma warning disable CA1031 // a failed commit fails every caller of the batch
@@ -81,6 +98,18 @@ internal sealed class SqliteWriter : IAsyncDisposable
             foreach (var request in batch)
                 request.Fail(request.Error!);
             return;
+        }
+        if (changed)
+        {
+            try
+            {
+                _changed();
+            }
+#pragma warning disable CA1031 // a subscriber's bug must not stop the one writer of the store
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
         }
         foreach (var request in batch)
         {

@@ -7,7 +7,7 @@ namespace Switchyard.Jobs.Tests.Store;
 /// The behaviour every <see cref="IJobStore"/> must have. A store's test class derives from this and supplies
 /// fresh stores; all timing runs on a virtual clock.
 /// </summary>
-public abstract class JobStoreConformance : IAsyncLifetime
+public abstract partial class JobStoreConformance : IAsyncLifetime
 {
     private readonly List<IJobStore> _stores = [];
 
