@@ -1,5 +1,6 @@
 // The dashboard shell: hash routing, the live event stream, and the view that is showing.
-// A view is `render(container, params) -> { onJob(job), onLive(), dispose() }` (all optional).
+// A view is `render(container, params) -> { onJob(job), onLive(), dispose() }` (all optional); it may mark the
+// container with data-loaded (its first fetch is drawn) and data-state (the job's state), which are reset here.
 import { adoptTokenFromUrl, eventsUrl } from './api.js';
 import { showError } from './dom.js';
 import { renderOverview } from './views/overview.js';
@@ -29,7 +30,8 @@ function route() {
       link.classList.toggle('active', link.dataset.nav === nav);
     }
     viewNode.replaceChildren();
-    for (const key of Object.keys(viewNode.dataset)) delete viewNode.dataset[key];
+    delete viewNode.dataset.loaded;
+    delete viewNode.dataset.state;
     current = render(viewNode, match) ?? null;
     return;
   }

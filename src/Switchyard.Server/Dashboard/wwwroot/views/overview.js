@@ -49,7 +49,7 @@ export function renderOverview(view) {
       series.forEach((s, i) => { chart.data.datasets[i].data = minutes.map((m) => m[s.key] ?? 0); });
       chart.update();
       replace(workers, (stats.workers ?? []).map((w) => el('tr', { 'data-worker-id': w.id },
-        el('td', {}, w.id), el('td', {}, w.host), el('td', {}, w.processId), el('td', {}, (w.queues ?? []).join(', ')),
+        el('td', {}, w.id), el('td', {}, w.host), el('td', {}, w.processId), el('td', {}, w.queues?.length ? w.queues.join(', ') : 'all'),
         el('td', {}, `${w.running} / ${w.concurrency}`), el('td', {}, time(w.startedAt)), el('td', {}, time(w.lastSeenAt)))));
       if (!stats.workers?.length) workers.append(el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'No workers.')));
       view.dataset.loaded = 'true';
