@@ -21,6 +21,7 @@ internal static class YardCli
         root.Subcommands.Add(Commands.StatusCommand.Create());
         root.Subcommands.Add(Commands.JobsCommand.Create());
         root.Subcommands.Add(Commands.WorkerCommand.Create());
+        root.Subcommands.Add(Commands.ServeCommand.Create());
         root.Subcommands.Add(Commands.CancelCommand.Create());
         root.Subcommands.Add(Commands.RetryCommand.Create());
         return root;

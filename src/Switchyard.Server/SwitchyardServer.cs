@@ -41,7 +41,12 @@ internal static class SwitchyardServer
             // ASP.NET's default encoder is the relaxed one; jobs carry user text that the dashboard puts in a page.
             json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default;
         });
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Switchyard API";
+            document.Info.Description = "The durable job queue over HTTP: submit, list, cancel, retry and purge jobs; stats; server-sent events.";
+            return Task.CompletedTask;
+        }));
 
         var app = builder.Build();
         // Listening from the start, so the counters hold every attempt the hosted worker ends.

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Switchyard.Server.Tests;
@@ -24,5 +26,22 @@ public sealed class HealthTests : IClassFixture<WebApplicationFactory<Program>>
         using var client = _factory.CreateClient();
         Assert.Contains("Switchyard", await client.GetStringAsync(new Uri("/", UriKind.Relative)));
         Assert.Contains("Chart", await client.GetStringAsync(new Uri("/lib/chart.umd.min.js", UriKind.Relative)));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_every_endpoint()
+    {
+        using var client = _factory.CreateClient();
+        var document = await client.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative));
+        Assert.Equal("Switchyard API", document.GetProperty("info").GetProperty("title").GetString());
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        foreach (var path in new[]
+        {
+            "/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/cancel", "/api/jobs/{id}/retry", "/api/jobs/purge", "/api/kinds",
+            "/api/stats", "/api/events", "/healthz", "/metrics",
+        })
+            Assert.Contains(path, paths);
+        Assert.True(document.GetProperty("paths").GetProperty("/api/jobs").TryGetProperty("post", out var post));
+        Assert.True(post.TryGetProperty("requestBody", out _));
     }
 }

@@ -137,3 +137,11 @@ internal sealed class ServerHarness : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Handlers the tests share.</summary>
+internal static class TestHandlers
+{
+    /// <summary><c>echo</c>: succeeds with its payload as the result.</summary>
+    public static JobHandlers AddEcho(this JobHandlers handlers) =>
+        handlers.Add<JsonElement>("echo", (payload, _, _) => ValueTask.FromResult<object?>(payload));
+}

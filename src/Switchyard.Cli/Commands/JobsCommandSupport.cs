@@ -52,6 +52,10 @@ internal static class JobsCommandSupport
         return handlers;
     }
 
+    /// <summary>A comma-separated list option's items (none for null).</summary>
+    public static string[] Split(string? list) =>
+        list is null ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>Reads "30s", "5m", "1h", "2d", "250ms" or plain seconds.</summary>
     public static TimeSpan ParseDuration(string text, string field)
     {

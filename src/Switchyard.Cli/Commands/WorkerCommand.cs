@@ -98,7 +98,4 @@ internal static class WorkerCommand
         return new RecurringJob(spec.Name ?? "", spec.Cron, spec.Kind, spec.Payload?.GetRawText() ?? "{}",
             new JobOptions { Queue = spec.Queue });
     }
-
-    private static string[] Split(string? list) =>
-        list is null ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -20,9 +20,12 @@ internal static class EventsEndpoints
         app.MapGet("/api/events", StreamAsync).WithName("JobEvents").WithTags("Events")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem();
 
-    private static async Task StreamAsync(HttpContext context, QueueHost queue, ServerOptions options, IOptions<JsonOptions> json)
+    private static async Task StreamAsync(HttpContext context, QueueHost queue, ServerOptions options, IOptions<JsonOptions> json,
+        IHostApplicationLifetime lifetime)
     {
-        var ct = context.RequestAborted;
+        // Streams end when the server stops: otherwise a stop waits for every open stream's client to go away.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var ct = stop.Token;
         var resumeText = context.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : context.Request.Query["lastEventId"].ToString();
         long? resume = null;
         if (resumeText.Length > 0)
@@ -81,7 +84,7 @@ internal static class EventsEndpoints
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or the server is stopping.
         }
         finally
         {

@@ -26,7 +26,7 @@ public sealed class CancelRetryPurgeTests
         ServerHarness.Start(db => new ServerOptions { Db = db, Workers = workers, LeaseDuration = TimeSpan.FromSeconds(1.5) }, handlers =>
         {
             var attempts = 0;
-            handlers.Add<JsonElement>("echo", (p, _, _) => ValueTask.FromResult<object?>(p));
+            handlers.AddEcho();
             handlers.Add<JsonElement>("flaky", (_, _, _) => Interlocked.Increment(ref attempts) == 1
                 ? throw new PermanentJobException("first attempt fails for good")
                 : ValueTask.FromResult<object?>(new { ok = true }));

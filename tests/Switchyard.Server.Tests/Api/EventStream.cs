@@ -59,6 +59,16 @@ internal sealed class EventStream : IAsyncDisposable
         }
     }
 
+    /// <summary>The next comment line (<c>: text</c>), skipping anything else.</summary>
+    public async Task<string> NextCommentAsync()
+    {
+        while (true)
+        {
+            var line = await ReadLineAsync();
+            if (line.StartsWith(':')) return line;
+        }
+    }
+
     private async Task<string> ReadLineAsync()
     {
         using var timeout = new CancellationTokenSource(Signal.Patience);

@@ -5,7 +5,7 @@ namespace Switchyard.Server.Tests.Api;
 public sealed class EventsTests
 {
     private static ServerHarness Start(int workers) => ServerHarness.Start(db => new ServerOptions { Db = db, Workers = workers },
-        handlers => handlers.Add<JsonElement>("echo", (p, _, _) => ValueTask.FromResult<object?>(p)));
+        handlers => handlers.AddEcho());
 
     private static (long Id, string State) Of(JsonElement job) => (job.GetProperty("id").GetInt64(), job.GetProperty("state").GetString()!);
 
@@ -70,5 +70,13 @@ public sealed class EventsTests
         // Nothing else was pending: the next event is the next change.
         var z = await server.SubmitAsync("echo");
         Assert.Equal((z, "available"), Of((await resumed.NextAsync()).Job));
+    }
+
+    [Fact]
+    public async Task A_quiet_stream_sends_keep_alive_comments()
+    {
+        await using var server = ServerHarness.Start(db => new ServerOptions { Db = db, Workers = 0, KeepAliveInterval = TimeSpan.FromMilliseconds(50) });
+        await using var events = await EventStream.OpenAsync(server.Client);
+        Assert.Equal(": keep-alive", await events.NextCommentAsync());
     }
 }

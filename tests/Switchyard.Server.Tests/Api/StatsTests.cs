@@ -9,7 +9,7 @@ public sealed class StatsTests
     public async Task Stats_show_counts_totals_throughput_and_the_hosted_worker()
     {
         await using var server = ServerHarness.Start(db => new ServerOptions { Db = db, Workers = 3, Queues = ["default", "mail"] },
-            handlers => handlers.Add<JsonElement>("echo", (p, _, _) => ValueTask.FromResult<object?>(p)));
+            handlers => handlers.AddEcho());
         var done = await server.SubmitAsync("echo");
         var later = await server.SubmitAsync("echo", "{}", ""","queue":"mail","delaySeconds":3600""");
         await server.WaitForStateAsync(done, JobState.Succeeded);

@@ -8,7 +8,7 @@ namespace Switchyard.Server.Tests.Api;
 public sealed class SubmitTests
 {
     private static ServerHarness Start() => ServerHarness.Start(db => new ServerOptions { Db = db, Workers = 0 },
-        handlers => handlers.Add<JsonElement>("echo", (payload, _, _) => ValueTask.FromResult<object?>(payload)));
+        handlers => handlers.AddEcho());
 
     [Fact]
     public async Task One_job_is_created_with_location_and_read_back()
@@ -126,7 +126,7 @@ public sealed class SubmitTests
     public async Task A_submitted_job_runs_on_the_hosted_worker()
     {
         await using var server = ServerHarness.Start(db => new ServerOptions { Db = db, Workers = 2 },
-            handlers => handlers.Add<JsonElement>("echo", (payload, _, _) => ValueTask.FromResult<object?>(payload)));
+            handlers => handlers.AddEcho());
         var id = await server.SubmitAsync("echo", """{"x":42}""");
         await server.WaitForStateAsync(id, JobState.Succeeded);
         var job = await server.GetJsonAsync($"/api/jobs/{id}");

@@ -132,6 +132,15 @@ public sealed class ValidationTests
         Assert.Equal(HttpStatusCode.Created, small.StatusCode);
     }
 
+    [Fact]
+    public async Task A_payload_over_the_queues_limit_is_refused_naming_payload()
+    {
+        await using var server = Start(maxRequestBytes: 4 * 1024 * 1024);
+        var body = $$$"""{"kind":"http","payload":{"url":"http://127.0.0.1/","body":"{{{new string('x', 1024 * 1024 + 1)}}}"}}""";
+        using var response = await server.PostAsync("/api/jobs", body);
+        await AssertProblemAsync(response, "payload");
+    }
+
     [Theory]
     [InlineData("GET", "/api/jobs/999")]
     [InlineData("POST", "/api/jobs/999/cancel")]

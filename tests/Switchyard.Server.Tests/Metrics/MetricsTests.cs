@@ -16,7 +16,7 @@ public sealed class MetricsTests
         // A queue of its own: the meter is process-wide, and other tests' workers end attempts too.
         var queue = "metrics-" + Guid.NewGuid().ToString("N")[..8];
         await using var server = ServerHarness.Start(db => new ServerOptions { Db = db, Workers = 2, Queues = [queue] }, handlers => handlers
-            .Add<JsonElement>("echo", (p, _, _) => ValueTask.FromResult<object?>(p))
+            .AddEcho()
             .Add<JsonElement>("doomed", (_, _, _) => throw new PermanentJobException("no")));
         var ids = new List<long>();
         for (var i = 0; i < 3; i++) ids.Add(await server.SubmitAsync("echo", "{}", $$""","queue":"{{queue}}" """));
