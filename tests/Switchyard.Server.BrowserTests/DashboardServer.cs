@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Switchyard.Jobs;
+using Switchyard.Server.Hosting;
 
 namespace Switchyard.Server.BrowserTests;
 
@@ -40,13 +41,12 @@ internal sealed class DashboardServer : IAsyncDisposable
     {
         var directory = Directory.CreateTempSubdirectory("switchyard-browser-").FullName;
         var options = new ServerOptions { Db = Path.Combine(directory, "jobs.db"), Token = Token };
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.ConfigureServices(services =>
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.ConfigureTestServices(services =>
         {
-            // Registered after the server's own: the last registration is the one the server resolves (api-contract.md, "Test hooks").
+            // Registered after the server's own, so these are the ones it resolves: the options, and the handlers (the
+            // built-in ones for those options plus the test kinds), as the server's own tests do.
             services.AddSingleton(options);
-            services.AddSingleton<IJobHandler, EchoHandler>();
-            services.AddSingleton<IJobHandler, HoldHandler>();
-            services.AddSingleton<IJobHandler, FailHandler>();
+            services.AddSingleton(QueueHost.BuiltInHandlers(options).Add(new EchoHandler()).Add(new HoldHandler()).Add(new FailHandler()));
         }));
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
