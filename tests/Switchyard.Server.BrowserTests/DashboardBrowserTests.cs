@@ -79,6 +79,45 @@ public sealed partial class DashboardBrowserTests : IClassFixture<DashboardFixtu
         Assert.True(await page.EvaluateAsync<bool>("() => window.__samePage === true"), "the page reloaded");
 
         await page.ScreenshotAsync(new() { Path = Screenshots.PathFor("dashboard-job-cancelled.png"), FullPage = true });
+
+        // Retry puts it back to work (live again), and it can be cancelled again.
+        await page.GetByTestId("retry-job").ClickAsync();
+        await Expect(page.GetByTestId("action-outcome")).ToHaveTextAsync("Retry: retried");
+        await Expect(DetailState(page)).ToHaveTextAsync("running");
+        await page.GetByTestId("cancel-job").ClickAsync();
+        await Expect(DetailState(page)).ToHaveTextAsync("cancelled");
+        session.AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task Keyset_paging_walks_to_older_jobs_and_back()
+    {
+        const string queue = "browser-paging";
+        var ids = await Server.SubmitAsync(Enumerable.Range(1, 5).Select(i => (object)new { kind = EchoHandler.KindName, queue, payload = new { n = i } }).ToArray());
+        await using var session = await OpenAsync($"#/jobs?queue={queue}&limit=2");
+        var page = session.Page;
+
+        // Newest first, two a page: [5 4] [3 2] [1].
+        await Expect(JobRows(page)).ToHaveCountAsync(2);
+        await Expect(Row(page, ids[4])).ToBeVisibleAsync();
+        await Expect(Row(page, ids[3])).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("prev-page")).ToBeDisabledAsync();
+
+        await page.GetByTestId("next-page").ClickAsync();
+        await Expect(Row(page, ids[2])).ToBeVisibleAsync();
+        await Expect(Row(page, ids[1])).ToBeVisibleAsync();
+        await Expect(JobRows(page)).ToHaveCountAsync(2);
+
+        await page.GetByTestId("next-page").ClickAsync();
+        await Expect(Row(page, ids[0])).ToBeVisibleAsync();
+        await Expect(JobRows(page)).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("next-page")).ToBeDisabledAsync();
+
+        await page.GetByTestId("prev-page").ClickAsync();
+        await Expect(Row(page, ids[2])).ToBeVisibleAsync();
+        await page.GetByTestId("prev-page").ClickAsync();
+        await Expect(Row(page, ids[4])).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("prev-page")).ToBeDisabledAsync();
         session.AssertNoPageErrors();
     }
 

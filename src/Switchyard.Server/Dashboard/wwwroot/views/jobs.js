@@ -50,6 +50,7 @@ export function renderJobs(view, params) {
     const q = new URLSearchParams();
     const values = { state: stateSelect.value, kind: kindSelect.value, queue: queueInput.value.trim(), search: searchInput.value.trim() };
     for (const [name, value] of Object.entries(values)) if (value) q.set(name, value);
+    if (params.has('limit')) q.set('limit', String(limit));
     const hash = q.size ? `#/jobs?${q}` : '#/jobs';
     if (window.location.hash === hash) load(0); else window.location.hash = hash;
   }
