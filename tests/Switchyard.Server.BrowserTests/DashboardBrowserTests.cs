@@ -209,6 +209,20 @@ public sealed partial class DashboardBrowserTests : IClassFixture<DashboardFixtu
         session.AssertNoPageErrors();
     }
 
+    [Fact]
+    public async Task Without_the_token_the_page_says_what_is_missing()
+    {
+        var context = await _fixture.Browser.Chromium.NewContextAsync();
+        await using var session = new PageSession(context, await context.NewPageAsync());
+        var page = session.Page;
+        page.SetDefaultTimeout(Patience);
+        await page.GotoAsync(new Uri(Server.BaseAddress, "/#/jobs").ToString());
+
+        await Expect(page.GetByTestId("error")).ToContainTextAsync("Unauthorized: open the dashboard with ?token=");
+        await Expect(page.GetByTestId("live-status")).ToHaveTextAsync("offline");
+        await Expect(JobRows(page)).ToHaveCountAsync(0);
+    }
+
     private async Task<PageSession> OpenAsync(string hash)
     {
         var context = await _fixture.Browser.Chromium.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });

@@ -51,7 +51,14 @@ function connect() {
   });
   source.addEventListener('error', () => {
     status.dataset.state = 'offline';
-    status.textContent = 'reconnecting…';
+    // A dropped connection is retried by EventSource itself; an HTTP error (401, 5xx) closes it for good, so a new
+    // one is opened a little later (a restarted server, a token added in another tab).
+    if (source.readyState === EventSource.CLOSED) {
+      status.textContent = 'offline';
+      setTimeout(connect, 5000);
+    } else {
+      status.textContent = 'reconnecting…';
+    }
   });
   source.addEventListener('job', (event) => {
     let job;

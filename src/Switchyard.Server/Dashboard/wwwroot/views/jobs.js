@@ -20,7 +20,7 @@ export function renderJobs(view, params) {
   stateSelect.value = filters.state;
   const kindSelect = el('select', { id: 'filter-kind', name: 'kind', 'data-testid': 'filter-kind' }, el('option', { value: '' }, 'any kind'));
   const queueInput = el('input', { id: 'filter-queue', name: 'queue', placeholder: 'queue', 'data-testid': 'filter-queue', value: filters.queue });
-  const searchInput = el('input', { id: 'filter-search', name: 'search', type: 'search', placeholder: 'search payload, kind, error…',
+  const searchInput = el('input', { id: 'filter-search', name: 'search', type: 'search', placeholder: 'search payload or error…',
     'data-testid': 'filter-search', value: filters.search });
   const form = el('form', { id: 'filters', class: 'filters', on: { submit: (e) => { e.preventDefault(); apply(); } } },
     stateSelect, kindSelect, queueInput, searchInput, el('button', { type: 'submit', 'data-testid': 'apply-filters' }, 'Apply'));
