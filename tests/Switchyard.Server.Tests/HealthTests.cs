@@ -1,20 +1,26 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Switchyard.Server.Tests;
 
-public sealed class HealthTests : IClassFixture<WebApplicationFactory<Program>>
+/// <summary>The unauthenticated surface: health, the dashboard's page, the OpenAPI document.</summary>
+public sealed class HealthTests : IAsyncLifetime
 {
-    private readonly WebApplicationFactory<Program> _factory;
+    private ServerHarness _server = null!;
 
-    public HealthTests(WebApplicationFactory<Program> factory) => _factory = factory;
+    public Task InitializeAsync()
+    {
+        _server = ServerHarness.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Healthz_answers_ok()
     {
-        using var client = _factory.CreateClient();
+        using var client = _server.CreateClient();
         using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ok", await response.Content.ReadAsStringAsync());
@@ -23,7 +29,7 @@ public sealed class HealthTests : IClassFixture<WebApplicationFactory<Program>>
     [Fact]
     public async Task Dashboard_page_and_chart_library_are_served()
     {
-        using var client = _factory.CreateClient();
+        using var client = _server.CreateClient();
         Assert.Contains("Switchyard", await client.GetStringAsync(new Uri("/", UriKind.Relative)));
         Assert.Contains("Chart", await client.GetStringAsync(new Uri("/lib/chart.umd.min.js", UriKind.Relative)));
     }
@@ -31,7 +37,7 @@ public sealed class HealthTests : IClassFixture<WebApplicationFactory<Program>>
     [Fact]
     public async Task The_openapi_document_describes_every_endpoint()
     {
-        using var client = _factory.CreateClient();
+        using var client = _server.CreateClient();
         var document = await client.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative));
         Assert.Equal("Switchyard API", document.GetProperty("info").GetProperty("title").GetString());
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();

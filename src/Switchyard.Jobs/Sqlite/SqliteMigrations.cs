@@ -45,14 +45,14 @@ internal static class SqliteMigrations
         CREATE INDEX jobs_state ON jobs (state, id);
         """,
         // 2: the change feed (every write stamps change_seq from the one-row counter, in its transaction; jobs that existed
-        // before take their id), the worker registry, and finished_at indexed with the state so throughput counts from the
+        // before take their id, and the counter starts after the largest id ever given), the worker registry, and finished_at indexed with the state so throughput counts from the
         // index alone.
         """
         ALTER TABLE jobs ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
         UPDATE jobs SET change_seq = id;
         CREATE INDEX jobs_changes ON jobs (change_seq);
         CREATE TABLE job_changes (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
-        INSERT INTO job_changes (id, last) VALUES (1, coalesce((SELECT max(id) FROM jobs), 0));
+        INSERT INTO job_changes (id, last) VALUES (1, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'jobs'), 0));
         DROP INDEX jobs_finished;
         CREATE INDEX jobs_finished ON jobs (finished_at, state) WHERE finished_at IS NOT NULL;
         CREATE TABLE workers (

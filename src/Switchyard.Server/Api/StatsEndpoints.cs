@@ -28,7 +28,8 @@ internal static class StatsEndpoints
         var totals = Enum.GetValues<JobState>().ToDictionary(s => s.ToText(), s => counts.Where(c => c.State == s).Sum(c => c.Count));
         var now = clock.GetUtcNow();
         var minute = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        var throughput = await store.ThroughputAsync(minute.AddMinutes(1 - ThroughputMinutes), TimeSpan.FromMinutes(1), ct);
+        // The store counts up to the minute of its own now, which may have turned since ours: keep the last 15.
+        var throughput = (await store.ThroughputAsync(minute.AddMinutes(1 - ThroughputMinutes), TimeSpan.FromMinutes(1), ct)).TakeLast(ThroughputMinutes).ToList();
         var workers = await store.ListWorkersAsync(now - AliveWithin, ct);
         return Results.Ok(new Stats(counts.Select(c => new CountView(c.Queue, c.State, c.Count)).ToList(), totals, throughput, workers));
     }

@@ -107,7 +107,7 @@ public sealed class PostgresJobStoreTests : IAsyncLifetime
             await using (var reader = await versions.ExecuteReaderAsync())
             {
                 await reader.ReadAsync();
-                Assert.Equal((1L, PostgresMigrations.Steps.Length), (reader.GetInt64(0), reader.GetInt32(1)));
+                Assert.Equal(((long)PostgresMigrations.Steps.Length, PostgresMigrations.Steps.Length), (reader.GetInt64(0), reader.GetInt32(1)));
             }
             Assert.Single(await stores[3].EnqueueAsync([New()]));
             foreach (var store in stores) await store.DisposeAsync();
@@ -129,6 +129,69 @@ public sealed class PostgresJobStoreTests : IAsyncLifetime
         Assert.Equal(1, results.SelectMany(r => r).Count(r => r.Created));
         Assert.Single((await _store.QueryAsync(new JobQuery())).Jobs);
         foreach (var store in stores) await store.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_change_committed_after_a_later_one_is_held_back_until_it_commits_and_then_not_skipped()
+    {
+        // The open transaction takes its sequence first; the store's own enqueue takes a larger one and commits first.
+        await using var connection = new NpgsqlConnection(TestPostgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var early = Assert.Single(await _store.EnqueueAsync(transaction, [New(queue: "early")])).Job;
+        var late = Assert.Single(await _store.EnqueueAsync([New(queue: "late")])).Job;
+
+        // While the older transaction is open, the later commit is not given out: a reader resuming after it would skip the older one.
+        Assert.Empty(await _store.ReadChangesAsync(0, 100));
+        Assert.Equal(0, await _store.LatestChangeAsync());
+
+        await transaction.CommitAsync();
+
+        List<JobChange> feed = [];
+        await Signal.Until(() => (feed = _store.ReadChangesAsync(0, 100).GetAwaiter().GetResult().ToList()).Count == 2,
+            what: "both enqueues in the feed once the older transaction commits");
+        Assert.Equal([early.Id, late.Id], feed.Select(c => c.Job.Id));
+        Assert.True(feed[0].Sequence < feed[1].Sequence);
+    }
+
+    [Fact]
+    public async Task A_database_at_schema_version_1_is_upgraded_and_its_jobs_join_the_feed_before_every_new_change()
+    {
+        var schema = TestPostgres.NewSchema();
+        try
+        {
+            await using (var connection = new NpgsqlConnection(TestPostgres.ConnectionString))
+            {
+                await connection.OpenAsync();
+                var s = PostgresMigrations.Quote(schema);
+#pragma warning disable CA2100 // the first migration's text and a generated schema name
+                await using var create = new NpgsqlCommand(
+                    $"CREATE SCHEMA {s}; CREATE TABLE {s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());" +
+                    PostgresMigrations.Steps[0].Replace("{s}", s, StringComparison.Ordinal) + $";INSERT INTO {s}.schema_version (version) VALUES (1);" +
+                    $"INSERT INTO {s}.jobs (kind, queue, payload, priority, state, attempt, max_attempts, run_at, created_at) " +
+                    "SELECT 'k', 'q', '{}', 0, 'available', 0, 3, now(), now() FROM generate_series(1, 3);", connection);
+#pragma warning restore CA2100
+                await create.ExecuteNonQueryAsync();
+            }
+
+            await using var store = await TestPostgres.OpenAsync(schema);
+            var old = (await store.ReadChangesAsync(0, 100)).ToList();
+            Assert.Equal([1L, 2L, 3L], old.Select(c => c.Job.Id));
+            var added = Assert.Single(await store.EnqueueAsync([New()])).Job;
+            await store.LeaseAsync(new LeaseRequest("w", ["q"], 1, TimeSpan.FromSeconds(30)));
+
+            List<JobChange> feed = [];
+            await Signal.Until(() => (feed = store.ReadChangesAsync(old[^1].Sequence, 100).GetAwaiter().GetResult().ToList()).Count == 2,
+                what: "the lease and the new job in the feed");
+            Assert.Equal([1L, added.Id], feed.Select(c => c.Job.Id).Order());
+            Assert.Empty(await store.ListWorkersAsync(DateTimeOffset.UnixEpoch));
+            await store.HeartbeatWorkerAsync(new WorkerInfo("w", "h", 1, [], 1, 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+            Assert.Single(await store.ListWorkersAsync(DateTimeOffset.UnixEpoch));
+        }
+        finally
+        {
+            await TestPostgres.DropSchemaAsync(schema);
+        }
     }
 
     [Fact]

@@ -18,6 +18,21 @@ public sealed class SqliteJobStoreTests : IDisposable
         return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The details of SQLite's plan for <paramref name="sql"/>, one line per step.</summary>
+    private static string PlanOf(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // the test's own SQL
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+#pragma warning restore CA2100
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read()) lines.Add(reader.GetString(3));
+        return string.Join("\n", lines);
+    }
+
     [Fact]
     public async Task Creates_a_wal_database_at_the_latest_schema_version_and_reopens_it_without_migrating_again()
     {
@@ -44,6 +59,49 @@ public sealed class SqliteJobStoreTests : IDisposable
 
         var error = Assert.Throws<InvalidOperationException>(() => SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path }));
         Assert.Contains($"schema is version {SqliteMigrations.Latest + 1}, newer than this build knows", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_at_schema_version_1_is_upgraded_and_its_jobs_join_the_feed_before_every_new_change()
+    {
+        using (var connection = new SqliteConnection($"Data Source={_db.Path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // the first migration's own text
+            command.CommandText = SqliteMigrations.Steps[0] + "PRAGMA user_version = 1;" +
+                "INSERT INTO jobs (kind, queue, payload, priority, state, attempt, max_attempts, run_at, created_at) " +
+                "VALUES ('k', 'q', '{}', 0, 'available', 0, 3, 0, 0), ('k', 'q', '{}', 0, 'available', 0, 3, 0, 0), ('k', 'q', '{}', 0, 'available', 0, 3, 0, 0);" +
+                "DELETE FROM jobs WHERE id = 3;"; // purged before the upgrade: its id is never a sequence again
+#pragma warning restore CA2100
+            command.ExecuteNonQuery();
+        }
+
+        await using var store = SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path });
+        Assert.Equal(SqliteMigrations.Latest, Scalar<int>(_db.Path, "PRAGMA user_version"));
+        var old = await store.ReadChangesAsync(0, 100);
+        Assert.Equal([(1L, 1L), (2L, 2L)], old.Select(c => (c.Sequence, c.Job.Id)));
+        var added = Assert.Single(await store.EnqueueAsync([new NewJob("k", "q", "{}", 0, null, 1)])).Job;
+        await store.LeaseAsync(new LeaseRequest("w", ["q"], 1, TimeSpan.FromSeconds(30)));
+
+        var feed = await store.ReadChangesAsync(old[^1].Sequence, 100);
+        Assert.Equal([added.Id, 1L], feed.Select(c => c.Job.Id));
+        Assert.All(feed, c => Assert.True(c.Sequence > 3, $"sequence {c.Sequence} reuses an id of the old jobs"));
+        await store.HeartbeatWorkerAsync(new WorkerInfo("w", "h", 1, [], 1, 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+        Assert.Single(await store.ListWorkersAsync(DateTimeOffset.UnixEpoch));
+    }
+
+    [Fact]
+    public async Task The_feed_and_throughput_read_their_indexes()
+    {
+        await using (SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path })) { }
+
+        Assert.Contains("USING INDEX jobs_changes (change_seq>?)",
+            PlanOf(_db.Path, "SELECT *, change_seq FROM jobs WHERE change_seq > 5 ORDER BY change_seq LIMIT 10"),
+            StringComparison.Ordinal);
+        Assert.Contains("USING COVERING INDEX jobs_finished (finished_at>?)",
+            PlanOf(_db.Path, "SELECT (finished_at - 5) / 60, sum(state = 'succeeded'), sum(state = 'dead'), sum(state = 'cancelled') " +
+                "FROM jobs WHERE finished_at >= 5 GROUP BY 1"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -161,6 +161,38 @@ public sealed class WorkerTests
     }
 
     [Fact]
+    public async Task A_worker_registers_at_start_reports_its_running_jobs_each_heartbeat_and_leaves_on_stop()
+    {
+        await using var f = new WorkerFixture();
+        var started = new TaskCompletionSource();
+        var finish = new TaskCompletionSource();
+        var worker = await f.StartWorkerAsync(Handlers(async (p, ctx, ct) =>
+        {
+            started.TrySetResult();
+            await finish.Task.WaitAsync(ct);
+            return "done";
+        }), new WorkerOptions { Queues = ["default", "mail"], Concurrency = 3, LeaseDuration = TimeSpan.FromSeconds(30) });
+        var startedAt = f.Clock.GetUtcNow();
+
+        WorkerInfo? seen = null;
+        await Signal.Until(() => (seen = f.Store.ListWorkersAsync(startedAt).GetAwaiter().GetResult().SingleOrDefault()) is not null,
+            what: "the worker's first heartbeat");
+        Assert.Equal((worker.Id, Environment.MachineName, Environment.ProcessId, "default,mail", 6, 0, startedAt, startedAt),
+            (seen!.Id, seen.Host, seen.ProcessId, string.Join(",", seen.Queues), seen.Concurrency, seen.Running, seen.StartedAt, seen.LastSeenAt));
+
+        await f.Client.EnqueueAsync("add", new Numbers(1, 1));
+        await started.Task.Within();
+        f.Clock.Advance(TimeSpan.FromSeconds(10));
+        var tick = f.Clock.GetUtcNow();
+        await Signal.Until(() => f.Store.ListWorkersAsync(tick).GetAwaiter().GetResult().SingleOrDefault() is { Running: 1 },
+            what: "the heartbeat that reports the running job");
+
+        finish.SetResult();
+        await worker.StopAsync().Within();
+        Assert.Empty(await f.Store.ListWorkersAsync(startedAt));
+    }
+
+    [Fact]
     public async Task A_dead_workers_job_comes_back_when_its_lease_lapses()
     {
         await using var f = new WorkerFixture();
