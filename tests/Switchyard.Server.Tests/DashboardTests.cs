@@ -1,15 +1,22 @@
 using System.Net;
-using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Switchyard.Server.Dashboard;
 
 namespace Switchyard.Server.Tests;
 
-public sealed class DashboardTests : IClassFixture<WebApplicationFactory<Program>>
+/// <summary>The dashboard's files as the server serves them: routes, types, caching and the security headers.</summary>
+public sealed class DashboardTests : IAsyncLifetime
 {
-    private readonly WebApplicationFactory<Program> _factory;
+    private const string Token = "dashboard-test-token";
+    private ServerHarness _server = null!;
 
-    public DashboardTests(WebApplicationFactory<Program> factory) => _factory = factory;
+    public Task InitializeAsync()
+    {
+        // With a token: the page itself must still load without one (the page then sends it to the API).
+        _server = ServerHarness.Start(db => new ServerOptions { Db = db, Token = Token, Workers = 0 });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Theory]
     [InlineData("/", "text/html; charset=utf-8", "<main id=\"view\"")]
@@ -25,7 +32,7 @@ public sealed class DashboardTests : IClassFixture<WebApplicationFactory<Program
     [InlineData("/lib/chart.umd.min.js", "text/javascript; charset=utf-8", "Chart")]
     public async Task Each_file_is_served_with_its_type_and_the_security_headers(string path, string contentType, string content)
     {
-        using var client = _factory.CreateClient();
+        using var client = _server.CreateClient();
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -42,9 +49,19 @@ public sealed class DashboardTests : IClassFixture<WebApplicationFactory<Program
     }
 
     [Fact]
+    public async Task The_files_need_no_token_but_the_api_does()
+    {
+        using var client = _server.CreateClient();
+        using var page = await client.GetAsync(new Uri("/api.js", UriKind.Relative));
+        using var api = await client.GetAsync(new Uri("/api/kinds", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+    }
+
+    [Fact]
     public async Task A_matching_etag_gets_304_without_a_body()
     {
-        using var client = _factory.CreateClient();
+        using var client = _server.CreateClient();
         using var first = await client.GetAsync(new Uri("/app.js", UriKind.Relative));
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/app.js", UriKind.Relative));
         request.Headers.IfNoneMatch.Add(first.Headers.ETag!);
@@ -63,7 +80,7 @@ public sealed class DashboardTests : IClassFixture<WebApplicationFactory<Program
     [InlineData("/lib/chart.js")]
     public async Task Unknown_files_are_404(string path)
     {
-        using var client = _factory.CreateClient();
+        using var client = _server.CreateClient();
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
