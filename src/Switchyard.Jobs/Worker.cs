@@ -38,7 +38,9 @@ public sealed class Worker : IAsyncDisposable
     private Task _fetchLoop = Task.CompletedTask, _heartbeatLoop = Task.CompletedTask, _rescueLoop = Task.CompletedTask,
         _completeLoop = Task.CompletedTask, _scheduleLoop = Task.CompletedTask;
     private long _leased, _succeeded, _retried, _dead, _cancelled, _released;
-    private int _started, _stopped;
+    private readonly Lock _stopGate = new();
+    private Task? _stop;
+    private int _started;
     private DateTimeOffset _startedAt;
 
     /// <summary>Creates a worker; call <see cref="StartAsync"/> to begin.</summary>
@@ -121,9 +123,16 @@ public sealed class Worker : IAsyncDisposable
     /// jobs, then cancels the rest and releases their leases at once (they become available, the attempt not
     /// counted), stores every completion, and stops. <paramref name="cancellationToken"/> cuts the grace short.
     /// </summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    /// <remarks>Every caller awaits the one stop: a host that stops the worker while its owner disposes it waits for the first.</remarks>
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0 || Volatile.Read(ref _started) == 0) return;
+        if (Volatile.Read(ref _started) == 0) return Task.CompletedTask;
+        lock (_stopGate) return _stop ??= StopOnceAsync(cancellationToken);
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield(); // not under the caller's lock
         _store.JobsAvailable -= OnJobsAvailable;
         await _stopLeasing.CancelAsync().ConfigureAwait(false);
         await IgnoreCancellation(_fetchLoop).ConfigureAwait(false);

@@ -3,11 +3,10 @@ using Switchyard.Jobs;
 namespace Switchyard.Server.Hosting;
 
 /// <summary>The server's own <see cref="Worker"/>, started after the store opens and stopped (gracefully) before it closes.</summary>
+/// <remarks>The host may stop it twice at once (WebApplication.RunAsync and its owner): <see cref="Worker.StopAsync"/> is one stop for every caller.</remarks>
 internal sealed class HostedWorker(QueueHost queue, ServerOptions options) : IHostedService, IAsyncDisposable
 {
-    private readonly Lock _gate = new();
     private Worker? _worker;
-    private Task? _stopping;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -19,18 +18,7 @@ internal sealed class HostedWorker(QueueHost queue, ServerOptions options) : IHo
         return _worker.StartAsync(cancellationToken);
     }
 
-    // The host may ask to stop twice at once (WebApplication.RunAsync and its owner both stop it): every caller, and the
-    // disposal after, awaits the one stop, so the worker is never disposed while it is still stopping.
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        lock (_gate)
-            return _stopping ??= _worker?.StopAsync(cancellationToken) ?? Task.CompletedTask;
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _worker?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_worker is null) return;
-        await StopAsync(CancellationToken.None);
-        await _worker.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _worker?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -323,6 +323,28 @@ public sealed class WorkerTests
     }
 
     [Fact]
+    public async Task Stop_and_dispose_at_once_share_one_graceful_stop()
+    {
+        // A web host stops its hosted worker while its owner disposes it: both wait for the one stop.
+        await using var f = new WorkerFixture();
+        var release = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        var handlers = new JobHandlers().Add<Numbers>("slow", async (p, ctx, ct) => { started.TrySetResult(); await release.Task; return "done"; });
+        var worker = await f.StartWorkerAsync(handlers, new WorkerOptions { ShutdownGrace = TimeSpan.FromSeconds(10) });
+        var job = (await f.Client.EnqueueAsync("slow", new Numbers(1, 1))).Job;
+        await started.Task.Within();
+
+        var stopping = worker.StopAsync();
+        var disposing = worker.DisposeAsync().AsTask();
+        Assert.Same(stopping, worker.StopAsync());
+        Assert.False(disposing.IsCompleted); // the running job holds both
+        release.SetResult();
+        await stopping.Within();
+        await disposing.Within();
+        Assert.Equal(JobState.Succeeded, (await f.Store.GetAsync(job.Id))!.State);
+    }
+
+    [Fact]
     public async Task Recurring_jobs_are_enqueued_once_per_time_however_many_workers_run()
     {
         await using var f = new WorkerFixture();
