@@ -13,6 +13,7 @@ internal static class BenchSuites
         new QueueSuite(),
         new PgSuite(),
         new RunSuite(),
+        new ServerSuite(),
     ];
 
     /// <summary>The suite called <paramref name="name"/> (case-insensitive), or null.</summary>
