@@ -8,9 +8,11 @@ log_dir=${TEST_LOG_DIR:-artifacts/test}
 mkdir -p "$log_dir"
 
 # --- what the tests need -------------------------------------------------------------
-# Python 3 runs the peer scripts that a few bench-runner tests call; everything else is .NET.
+# Python 3 runs the peer scripts that a few bench-runner and lab tests call; Chromium renders the lab's charts and
+# runs its browser test (Playwright drives /usr/bin/chromium); everything else is .NET.
 need_apt=()
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive

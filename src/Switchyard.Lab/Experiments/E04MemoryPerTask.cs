@@ -66,7 +66,7 @@ internal sealed class E04MemoryPerTask : IExperiment
         if (threadVirtual is { } reserved)
         {
             why += string.Create(CultureInfo.InvariantCulture,
-                $" A waiting .NET thread reserves {reserved / 1048576:0.0} MB of address space (its stack; .NET's default on Linux is 1.5 MB, not the 8 MB of ulimit -s) but commits only {threadRss / 1024:0} KB of it.");
+                $" A waiting .NET thread reserves {reserved / 1048576:0.0} MB of address space (mostly its stack, which .NET sizes from the platform default) but touches only {threadRss / 1024:0} KB of it: the reservation costs address space, not memory.");
             if (reserved / dotnetAsync < 100) verdict = Verdict.DoesNotHold;
         }
         if (chart.Get(Contender.Python, AsyncHeap) is { } pyAsync && chart.Get(Contender.Python, ThreadVirtual) is { } pyThread)

@@ -22,7 +22,16 @@ internal sealed class LabChart(string title, string unit)
 
     public IReadOnlyList<string> Labels => _labels;
 
-    public IEnumerable<string> SeriesNames => _series.Select(s => s.Name);
+    /// <summary>The series in the same order on every chart (Switchyard, raw .NET, Python), whatever order they were measured in.</summary>
+    public IEnumerable<string> SeriesNames => _series.Select(s => s.Name).OrderBy(Rank);
+
+    private static int Rank(string series) => series switch
+    {
+        Contender.Switchyard => 0,
+        Contender.Dotnet => 1,
+        Contender.Python => 2,
+        _ => 3,
+    };
 
     /// <summary>Records <paramref name="value"/> of <paramref name="series"/> at <paramref name="label"/>; both keep first-seen order.</summary>
     public LabChart Set(string series, string label, double value)
