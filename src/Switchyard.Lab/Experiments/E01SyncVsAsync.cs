@@ -24,6 +24,7 @@ internal sealed class E01SyncVsAsync : IExperiment
         static string Many(int n) => string.Create(CultureInfo.InvariantCulture, $"{n:N0} at once");
 
         context.Step("raw .NET");
+        await Task.WhenAll(Enumerable.Range(0, Queries).Select(_ => Task.Delay(1, token))).ConfigureAwait(false); // jitted before the clock starts
         chart.Set(Contender.Dotnet, Sequential, await Clock.SecondsAsync(async () =>
         {
             for (var i = 0; i < Queries; i++) await Task.Delay(Wait, token).ConfigureAwait(false);
@@ -35,6 +36,7 @@ internal sealed class E01SyncVsAsync : IExperiment
         context.Step("Switchyard Io lane");
         await using (var io = Lane.Io(new IoLaneOptions { MaxConcurrency = IoLaneOptions.Unbounded, Name = "lab-io" }))
         {
+            await WaitAll(io, Queries, token).ConfigureAwait(false); // jitted before the clock starts
             chart.Set(Contender.Switchyard, Sequential, await Clock.SecondsAsync(async () =>
             {
                 for (var i = 0; i < Queries; i++) await io.RunAsync(ct => new ValueTask(Task.Delay(Wait, ct)), token).ConfigureAwait(false);
@@ -57,7 +59,7 @@ internal sealed class E01SyncVsAsync : IExperiment
         var holds = sequential >= 0.95 && atOnce < 0.2;
         var why = string.Create(CultureInfo.InvariantCulture,
             $"On the Io lane 10 × 100 ms took {sequential:0.00} s one after another and {atOnce:0.000} s at once " +
-            $"({sequential / atOnce:0.0}× faster); {many[^1]:N0} waits at once took {largest:0.000} s, close to one wait: " +
+            $"({sequential / atOnce:0.0}× faster); {many[^1]:N0} waits at once took {largest:0.000} s, against {many[^1] * Wait.TotalSeconds:N0} s one after another: " +
             $"a waiting task holds no thread, so the waits overlap.");
         if (chart.Get(Contender.Python, Many(many[^1])) is { } python)
             why += string.Create(CultureInfo.InvariantCulture, $" asyncio needed {python:0.000} s for the same {many[^1]:N0} waits (one thread runs every callback).");

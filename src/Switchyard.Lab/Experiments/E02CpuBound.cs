@@ -78,9 +78,10 @@ internal sealed class E02CpuBound : IExperiment
             var dotnetParallel = dotnetThreads >= 1.3;
             var pythonSerialised = pythonThreads is null or < 1.2;
             verdict = dotnetParallel && pythonSerialised ? Verdict.Holds : dotnetParallel || pythonSerialised ? Verdict.Partly : Verdict.DoesNotHold;
-            if (!dotnetParallel) why += " .NET threads gave less than 1.3× here: the other cores were busy (a shared machine) or not fully available.";
-            if (!pythonSerialised) why += " Python's threads sped the work up, which the GIL should prevent.";
+            if (!dotnetParallel) why += " .NET threads gave less than 1.3× here: the other core was busy or not fully available.";
+            if (!pythonSerialised) why += " Python's threads came out faster than its serial loop, which the GIL should prevent: a sign the serial run was slowed by other load.";
         }
+        why += MachineLoad.Caveat();
         return context.Result(verdict, why, chart);
     }
 }

@@ -77,7 +77,7 @@ internal sealed class E04MemoryPerTask : IExperiment
         }
         why += verdict switch
         {
-            Verdict.Holds => " The claim's figures are Python's, and they hold; .NET's task is smaller and its thread reserves less.",
+            Verdict.Holds => " The claim's figures are Python's, and they hold here; a raw .NET task is smaller still.",
             Verdict.Partly => " The gap holds (a waiting task is orders of magnitude cheaper than a thread); the claim's exact figures differ here.",
             _ => " The gap between a task and a thread is under 100× here.",
         };

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Switchyard.WebAssets;
 
@@ -53,47 +51,18 @@ internal static partial class ChartRenderer
 
     private static async Task<(string? Dom, string? Problem)> DumpDomAsync(string chromium, string page, string profile, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(chromium)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--allow-file-access-from-files", $"--user-data-dir={profile}", "--dump-dom", new Uri(page).AbsoluteUri])
-            start.ArgumentList.Add(argument);
-        Process browser;
-        try
-        {
-            browser = Process.Start(start) ?? throw new Win32Exception($"{chromium} did not start");
-        }
-        catch (Win32Exception e)
-        {
-            return (null, $"{chromium} could not start ({e.Message}): report.md has no chart images.");
-        }
-        using (browser)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(Limit);
-            var stdout = browser.StandardOutput.ReadToEndAsync(timeout.Token);
-            var stderr = browser.StandardError.ReadToEndAsync(timeout.Token);
-            try
-            {
-                await browser.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                browser.Kill(entireProcessTree: true);
-                cancellationToken.ThrowIfCancellationRequested();
-                return (null, $"Chromium took longer than {Limit.TotalMinutes:0} minutes and was stopped: report.md has no chart images.");
-            }
-            var dom = await stdout.ConfigureAwait(false);
-            var errors = await stderr.ConfigureAwait(false);
-            return browser.ExitCode == 0
-                ? (dom, null)
-                : (null, $"Chromium exited with {browser.ExitCode} ({errors.Trim().Split('\n')[^1]}): report.md has no chart images.");
-        }
+        string[] arguments =
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--allow-file-access-from-files",
+            $"--user-data-dir={profile}", "--dump-dom", new Uri(page).AbsoluteUri,
+        ];
+        var run = await ChildProcess.RunAsync(chromium, arguments, Limit, cancellationToken).ConfigureAwait(false);
+        if (!run.Started) return (null, $"{chromium} could not start ({run.Error}): report.md has no chart images.");
+        if (run.TimedOut) return (null, $"Chromium took longer than {Limit.TotalMinutes:0} minutes and was stopped: report.md has no chart images.");
+        return run.ExitCode == 0
+            ? (run.Output, null)
+            : (null, $"Chromium exited with {run.ExitCode} ({run.LastErrorLine}): report.md has no chart images.");
     }
 
     [GeneratedRegex("<pre id=\"png-(?<id>e[0-9]+(?:-[0-9]+)?)\">data:image/png;base64,(?<png>[A-Za-z0-9+/=]+)</pre>")]

@@ -20,24 +20,11 @@ internal static class LabRunner
         return [.. only.Distinct().Select(n => ExperimentCatalog.Find(n)!)];
     }
 
-    /// <summary>Linux's load average ("2.31 2.05 1.80"): how busy the machine was, which every figure depends on.</summary>
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
-
     public static async Task<LabReport> RunAsync(LabOptions options, ILabProgress progress, CancellationToken cancellationToken)
     {
         var experiments = Select(options.Only);
         var started = DateTimeOffset.UtcNow;
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineLoad.Text();
         var clock = Stopwatch.StartNew();
         var results = new List<ExperimentResult>();
         using var python = new PythonPeer(options.Python);
@@ -65,7 +52,7 @@ internal static class LabRunner
                 new(".NET", RuntimeInformation.FrameworkDescription),
                 new("Python", python.Version ?? $"{options.Python} not run"),
                 new("machine", Environment.MachineName),
-                new("load average (1, 5, 15 min)", $"{loadBefore} at the start, {LoadAverage()} at the end"),
+                new("load average (1, 5, 15 min)", $"{loadBefore} at the start, {MachineLoad.Text()} at the end"),
             ],
         };
     }

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Switchyard.Lab;
@@ -36,62 +34,35 @@ internal sealed class PythonPeer : IDisposable
             return null;
         }
         context.Step($"Python ({experiment})");
-        var start = new ProcessStartInfo(_interpreter)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Script());
-        start.ArgumentList.Add(experiment);
-        start.ArgumentList.Add(JsonSerializer.Serialize(parameters));
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new Win32Exception($"{_interpreter} did not start");
-        }
-        catch (Win32Exception)
+        var run = await ChildProcess.RunAsync(_interpreter, [Script(), experiment, JsonSerializer.Serialize(parameters)], Limit,
+            context.CancellationToken).ConfigureAwait(false);
+        if (!run.Started)
         {
             _missing = $"{_interpreter} not found: the Python side (asyncio, threading, multiprocessing) was not run.";
             context.Note(_missing);
             return null;
         }
-        using (process)
+        if (run.TimedOut)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-            timeout.CancelAfter(Limit);
-            var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                context.CancellationToken.ThrowIfCancellationRequested();
-                context.Note($"the Python peer ({experiment}) ran longer than {Limit.TotalMinutes:0} minutes and was stopped.");
-                return null;
-            }
-            var output = await stdout.ConfigureAwait(false);
-            var errors = await stderr.ConfigureAwait(false);
-            if (process.ExitCode != 0)
-            {
-                context.Note($"the Python peer ({experiment}) exited with {process.ExitCode}: {errors.Trim()}");
-                return null;
-            }
-            try
-            {
-                using var document = JsonDocument.Parse(output);
-                var root = document.RootElement.Clone();
-                if (root.TryGetProperty("python", out var version)) Version = version.GetString();
-                return root;
-            }
-            catch (JsonException e)
-            {
-                context.Note($"the Python peer ({experiment}) printed no JSON object ({e.Message}).");
-                return null;
-            }
+            context.Note($"the Python peer ({experiment}) ran longer than {Limit.TotalMinutes:0} minutes and was stopped.");
+            return null;
+        }
+        if (run.ExitCode != 0)
+        {
+            context.Note($"the Python peer ({experiment}) exited with {run.ExitCode}: {run.LastErrorLine}");
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(run.Output);
+            var root = document.RootElement.Clone();
+            if (root.TryGetProperty("python", out var version)) Version = version.GetString();
+            return root;
+        }
+        catch (JsonException e)
+        {
+            context.Note($"the Python peer ({experiment}) printed no JSON object ({e.Message}).");
+            return null;
         }
     }
 
