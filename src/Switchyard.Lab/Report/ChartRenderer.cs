@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Switchyard.Processes.Children;
 using Switchyard.WebAssets;
 
 namespace Switchyard.Lab.Report;

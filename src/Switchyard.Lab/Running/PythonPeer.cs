@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Switchyard.Processes.Children;
 
 namespace Switchyard.Lab;
 

@@ -1,18 +1,12 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace Switchyard.Lab;
-
-/// <summary>What a child process did: whether it started, whether it ran past its limit, its exit code and output.</summary>
-internal sealed record ChildRun(bool Started, bool TimedOut, int ExitCode, string Output, string Error)
-{
-    /// <summary>The last line of stderr, for a one-line reason.</summary>
-    public string LastErrorLine => Error.Trim().Split('\n')[^1];
-}
+namespace Switchyard.Processes.Children;
 
 /// <summary>
 /// Runs a program with argv (never a shell), collects stdout and stderr, and kills its whole tree when it runs past
-/// a limit. The lab's Python peer and its chart renderer (Chromium) both run this way.
+/// a limit: how the lab and the bench runner start their peers (Python, Chromium). Not the worker pool, which keeps its
+/// children alive and talks to them over sockets.
 /// </summary>
 internal static class ChildProcess
 {
