@@ -13,7 +13,7 @@ internal sealed class ExperimentResult
     public required string Why { get; init; }
 
     /// <summary>What the reader should know about how it ran (a peer that was missing, a fallback taken).</summary>
-    public IReadOnlyList<string> Notes { get; set; } = [];
+    public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>How long the experiment took, peers included.</summary>
     public TimeSpan Elapsed { get; set; }
