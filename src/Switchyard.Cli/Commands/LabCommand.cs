@@ -55,7 +55,8 @@ internal static class LabCommand
                     $"  {result.Number,2}. {result.Title}: {MarkdownReport.Describe(result.Verdict)}")).ConfigureAwait(false);
             if (problem is not null) await error.WriteLineAsync($"yard lab: {problem}").ConfigureAwait(false);
             await outWriter.WriteLineAsync($"Wrote {Path.Combine(directory, "index.html")} and {Path.Combine(directory, "report.md")}.").ConfigureAwait(false);
-            return 0;
+            // A claim that does not hold is a finding; an experiment that could not run is a failure.
+            return report.Results.Any(r => r.Verdict == Verdict.Failed) ? 1 : 0;
         });
         return command;
     }

@@ -43,7 +43,8 @@ internal static class MarkdownReport
     {
         Verdict.Holds => "holds here",
         Verdict.Partly => "partly holds here",
-        _ => "does not hold here",
+        Verdict.DoesNotHold => "does not hold here",
+        _ => "could not be measured here",
     };
 
     /// <summary>A number with the precision its size deserves; "–" when it was not measured.</summary>

@@ -26,8 +26,9 @@ internal static class ReportData
         var holds = report.Results.Count(r => r.Verdict == Verdict.Holds);
         var partly = report.Results.Count(r => r.Verdict == Verdict.Partly);
         var not = report.Results.Count(r => r.Verdict == Verdict.DoesNotHold);
+        var failed = report.Results.Count(r => r.Verdict == Verdict.Failed);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{report.Results.Count} experiment(s) in {report.Elapsed.TotalSeconds:0} s: {holds} claim(s) hold here, {partly} partly, {not} do not." +
+            $"{report.Results.Count} experiment(s) in {report.Elapsed.TotalSeconds:0} s: {holds} claim(s) hold here, {partly} partly, {not} do not{(failed > 0 ? $", {failed} could not be measured" : "")}." +
             $"{(report.Quick ? " Quick run: smaller workloads, figures not for the record." : "")}");
     }
 

@@ -6,7 +6,7 @@
   var data = JSON.parse(document.getElementById("lab-data").textContent);
   var render = document.body.getAttribute("data-mode") === "render";
   var colors = { "Switchyard": "#2563eb", "raw .NET": "#7c3aed", "Python": "#d97706" };
-  var verdicts = { Holds: "holds here", Partly: "partly holds here", DoesNotHold: "does not hold here" };
+  var verdicts = { Holds: "holds here", Partly: "partly holds here", DoesNotHold: "does not hold here", Failed: "could not be measured here" };
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);

@@ -6,6 +6,12 @@ namespace Switchyard.Lab;
 /// <summary>Runs the chosen experiments one after another (they measure the machine, so never two at once).</summary>
 internal static class LabRunner
 {
+    /// <summary>How long one experiment may run in a quick run before it is stopped and reported as failed. Default: 3 minutes.</summary>
+    private static readonly TimeSpan QuickLimit = TimeSpan.FromMinutes(3);
+
+    /// <summary>The same for a full run. Default: 8 minutes.</summary>
+    private static readonly TimeSpan FullLimit = TimeSpan.FromMinutes(8);
+
     /// <summary>
     /// The experiments <paramref name="only"/> names, in that order; all of them when it is empty. Throws
     /// <see cref="ArgumentException"/> naming an unknown number before anything runs.
@@ -20,9 +26,13 @@ internal static class LabRunner
         return [.. only.Distinct().Select(n => ExperimentCatalog.Find(n)!)];
     }
 
-    public static async Task<LabReport> RunAsync(LabOptions options, ILabProgress progress, CancellationToken cancellationToken)
+    public static Task<LabReport> RunAsync(LabOptions options, ILabProgress progress, CancellationToken cancellationToken) =>
+        RunAsync(Select(options.Only), options, progress, cancellationToken);
+
+    /// <summary>Runs <paramref name="experiments"/> in order; one that throws or overruns its limit is reported as failed and the rest still run.</summary>
+    internal static async Task<LabReport> RunAsync(IReadOnlyList<IExperiment> experiments, LabOptions options, ILabProgress progress,
+        CancellationToken cancellationToken)
     {
-        var experiments = Select(options.Only);
         var started = DateTimeOffset.UtcNow;
         var loadBefore = MachineLoad.Text();
         var clock = Stopwatch.StartNew();
@@ -32,9 +42,24 @@ internal static class LabRunner
         {
             var experiment = experiments[i];
             progress.Started(experiment, i, experiments.Count);
-            var context = new LabContext(experiment, options.Quick, python, progress, cancellationToken);
+            var limit = options.Quick ? QuickLimit : FullLimit;
+            using var limited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limited.CancelAfter(limit);
+            var context = new LabContext(experiment, options.Quick, python, progress, limited.Token);
             var began = Stopwatch.GetTimestamp();
-            var result = await experiment.RunAsync(context).ConfigureAwait(false);
+            ExperimentResult result;
+            try
+            {
+                // WaitAsync as well as the token: a stuck wait that ignores its token must not hold up the whole lab.
+                result = await experiment.RunAsync(context).WaitAsync(limit + TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                var why = e is OperationCanceledException or TimeoutException
+                    ? $"The experiment did not finish within {limit.TotalMinutes:0} minutes and was stopped; nothing it measured is reported."
+                    : $"The experiment failed ({e.GetType().Name}: {e.Message}); nothing it measured is reported.";
+                result = context.Result(Verdict.Failed, why);
+            }
             result.Elapsed = Stopwatch.GetElapsedTime(began);
             results.Add(result);
             progress.Finished(experiment, result);

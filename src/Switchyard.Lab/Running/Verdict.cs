@@ -11,4 +11,7 @@ internal enum Verdict
 
     /// <summary>The numbers contradict the claim here.</summary>
     DoesNotHold,
+
+    /// <summary>The experiment failed or ran past its time limit: nothing was measured (the why says what happened).</summary>
+    Failed,
 }
