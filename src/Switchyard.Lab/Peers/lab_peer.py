@@ -48,24 +48,35 @@ def burn(n):
     return total
 
 
+def best(rounds, body):
+    """The fastest of a few rounds: the one least disturbed by whatever else the machine was doing."""
+    times = []
+    for _ in range(rounds):
+        began = now()
+        body()
+        times.append(now() - began)
+    return min(times)
+
+
 def cpu(p):
-    tasks, loops = p["tasks"], p["loops"]
-    began = now()
-    for _ in range(tasks):
-        burn(loops)
-    serial = now() - began
-    threads = [threading.Thread(target=burn, args=(loops,)) for _ in range(tasks)]
-    began = now()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    threaded = now() - began
+    tasks, loops, rounds = p["tasks"], p["loops"], p["rounds"]
+
+    def serially():
+        for _ in range(tasks):
+            burn(loops)
+
+    def on_threads():
+        threads = [threading.Thread(target=burn, args=(loops,)) for _ in range(tasks)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    serial = best(rounds, serially)
+    threaded = best(rounds, on_threads)
     with Pool(tasks) as pool:
         pool.map(burn, [1] * tasks)  # the workers have started: the pool's start is not timed
-        began = now()
-        pool.map(burn, [loops] * tasks, chunksize=1)
-        processes = now() - began
+        processes = best(rounds, lambda: pool.map(burn, [loops] * tasks, chunksize=1))
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
     return {"serial_s": serial, "threads_s": threaded, "processes_s": processes, "gil": gil}
 
