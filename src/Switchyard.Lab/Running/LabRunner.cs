@@ -46,6 +46,10 @@ internal static class LabRunner
             using var limited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limited.CancelAfter(limit);
             var context = new LabContext(experiment, options.Quick, python, progress, limited.Token);
+            // Each experiment starts from a settled heap: the previous one's garbage must not be collected on the other core mid-measurement.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             var began = Stopwatch.GetTimestamp();
             ExperimentResult result;
             try
