@@ -8,10 +8,10 @@ log_dir=${TEST_LOG_DIR:-artifacts/test}
 mkdir -p "$log_dir"
 
 # --- what the tests need -------------------------------------------------------------
-# Python 3 runs the peer scripts that a few bench-runner tests call; Debian's ImageMagick (/usr/bin/convert and
+# Python 3 runs the peer scripts that a few bench-runner and lab tests call; Debian's ImageMagick (/usr/bin/convert and
 # identify) is what samples/ImageBatch runs (a convert elsewhere on the PATH may be a stand-in, so it does not count);
-# Debian's Chromium is the browser the dashboard's browser tests drive (Playwright with ExecutablePath=/usr/bin/chromium;
-# they fail, not skip, without it).
+# Debian's Chromium is the browser the dashboard's and the lab report's browser tests drive (Playwright with
+# ExecutablePath=/usr/bin/chromium; they fail, not skip, without it), and it renders the lab's chart images.
 need_apt=()
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 { [ -x /usr/bin/convert ] && [ -x /usr/bin/identify ]; } || command -v magick >/dev/null 2>&1 || need_apt+=(imagemagick)

@@ -24,6 +24,7 @@ internal static class YardCli
         root.Subcommands.Add(Commands.ServeCommand.Create());
         root.Subcommands.Add(Commands.CancelCommand.Create());
         root.Subcommands.Add(Commands.RetryCommand.Create());
+        root.Subcommands.Add(Commands.LabCommand.Create());
         return root;
     }
 

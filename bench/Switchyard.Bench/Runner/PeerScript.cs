@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Switchyard.Processes.Children;
 
 namespace Switchyard.Bench;
 
@@ -32,39 +32,18 @@ internal static class PeerScript
             return null;
         }
 
-        var start = new ProcessStartInfo(executable)
+        var run = await ChildProcess.RunAsync(executable, [scriptPath, .. arguments], Limit, cancellationToken).ConfigureAwait(false);
+        if (run.TimedOut)
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(scriptPath);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-
-        using var process = Process.Start(start)
-            ?? throw new InvalidOperationException($"could not start {executable}");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Limit);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            if (cancellationToken.IsCancellationRequested) throw;
             context.Note($"peer {script} ran longer than {Limit.TotalMinutes} minutes and was stopped: its baseline is empty.");
             return null;
         }
-        var output = await stdout.ConfigureAwait(false);
-        var errors = await stderr.ConfigureAwait(false);
-        if (process.ExitCode != 0)
+        if (!run.Started || run.ExitCode != 0)
         {
-            context.Note($"peer {script} exited with {process.ExitCode}: {errors.Trim()}");
+            context.Note($"peer {script} exited with {run.ExitCode}: {run.Error.Trim()}");
             return null;
         }
+        var output = run.Output;
         try
         {
             using var document = JsonDocument.Parse(output);
