@@ -32,7 +32,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>Items below which a worker takes up to <see cref="SmallPrefetch"/> dispatches.</summary>
     public const int SmallItems = 64;
 
-    /// <summary>Dispatches of one group at most: what a death that cannot be pinned on one dispatch runs again, one by one.</summary>
+    /// <summary>
+    /// Dispatches of one group at most (of fewer than <see cref="SmallItems"/> items in all): what a death that cannot be
+    /// pinned on one dispatch runs again, one by one.
+    /// </summary>
     public const int GroupSize = 8;
 
     private readonly WorkerPool _pool;
@@ -388,9 +391,13 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             _frame.ResetWrittenCount();
             var inGroup = 0;
+            var groupItems = 0;
             foreach (var dispatch in batch)
             {
-                if (inGroup > 0 && (dispatch.Isolated || inGroup == GroupSize)) EndGroup(ref inGroup);
+                // Tiny dispatches share a group; a big one (its answers are one write anyway) or an isolated one is alone.
+                var alone = dispatch.Isolated || dispatch.Indices.Length >= SmallItems;
+                if (inGroup > 0 && (alone || inGroup == GroupSize || groupItems + dispatch.Indices.Length > SmallItems))
+                    EndGroup(ref inGroup, ref groupItems);
                 var job = dispatch.Job;
                 if (_defined.Add(job.MethodId))
                 {
@@ -426,7 +433,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
                     }
                     FrameIO.End(_frame, run);
                     dispatch.Group = _groups + 1;
-                    if (++inGroup == 1 && dispatch.Isolated) EndGroup(ref inGroup);
+                    inGroup++;
+                    groupItems += dispatch.Indices.Length;
+                    if (alone) EndGroup(ref inGroup, ref groupItems);
                 }
                 catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
                 {
@@ -439,7 +448,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
                     SignalSettled();
                 }
             }
-            if (inGroup > 0) EndGroup(ref inGroup);
+            if (inGroup > 0) EndGroup(ref inGroup, ref groupItems);
             if (_frame.WrittenCount > 0) await _stream.WriteAsync(_frame.WrittenMemory).ConfigureAwait(false);
         }
         finally
@@ -449,11 +458,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
     }
 
     /// <summary>Ends the group being written: the worker answers it as a whole before it starts the next.</summary>
-    private void EndGroup(ref int inGroup)
+    private void EndGroup(ref int inGroup, ref int groupItems)
     {
         FrameIO.End(_frame, FrameIO.Begin(_frame, FrameKind.Flush));
         _groups++;
-        inGroup = 0;
+        inGroup = groupItems = 0;
     }
 
     /// <summary>
