@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -9,11 +10,15 @@ namespace Switchyard.Processes.Worker;
 
 /// <summary>
 /// The worker's life: say hello, run the initializer, then run dispatches one after another, in the order they
-/// came, answering each item with a value or an error. A reader keeps listening meanwhile, for cancellations and
+/// came, answering each item with a value or an error; the answers of a group (ended by a Flush frame) leave in one
+/// write before the next group starts. A reader keeps listening meanwhile, for cancellations and
 /// for the end of the connection: when the pool goes away (it exited or was killed) the worker exits too.
 /// </summary>
 internal static class WorkerLoop
 {
+    /// <summary>How long an answer may wait in the output buffer for the rest of its group.</summary>
+    private static readonly TimeSpan FlushAfter = TimeSpan.FromMilliseconds(2);
+
     public static async Task<int> RunAsync(string socketPath)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -80,6 +85,9 @@ internal static class WorkerLoop
                     cancellations[request.Id] = new CancellationTokenSource();
                     runs.Writer.TryWrite(request);
                     break;
+                case FrameKind.Flush:
+                    runs.Writer.TryWrite(RunRequest.GroupEnd);
+                    break;
                 case FrameKind.Cancel:
                     if (cancellations.TryGetValue(FrameIO.ReadInt(span, 0), out var cts))
                         await cts.CancelAsync().ConfigureAwait(false);
@@ -102,8 +110,28 @@ internal static class WorkerLoop
         var scratch = new ArrayBufferWriter<byte>(4096);
         using var scratchJson = new Utf8JsonWriter(scratch);
         var errors = new List<(int Position, Exception Error)>();
+        var unsentSince = 0L; // when the oldest answer still in the output buffer was written; 0 when there is none
+        async ValueTask AnsweredAsync(bool endOfGroup)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (unsentSince == 0) unsentSince = now;
+            // The pool knows the groups: answers may wait for the end of theirs (one write for many tiny items), but a
+            // slow group's answers leave as they come, so nobody waits long for a result.
+            if (endOfGroup || flushEachItem || Stopwatch.GetElapsedTime(unsentSince, now) >= FlushAfter)
+            {
+                await output.FlushAsync().ConfigureAwait(false);
+                unsentSince = 0;
+            }
+        }
         await foreach (var request in runs.ReadAllAsync().ConfigureAwait(false))
         {
+            if (ReferenceEquals(request, RunRequest.GroupEnd))
+            {
+                // Every answer of a group leaves before the next group starts: should that one crash, the pool then
+                // knows the running dispatch is one of that group's.
+                if (unsentSince != 0) await AnsweredAsync(endOfGroup: true).ConfigureAwait(false);
+                continue;
+            }
             var run = request;
             var token = cancellations[run.Id].Token;
             if (run.Batch is { } batch)
@@ -151,7 +179,7 @@ internal static class WorkerLoop
                     }
                     frame.Write(scratch.WrittenSpan);
                     await output.WriteAsync(Finish(frame)).ConfigureAwait(false);
-                    await output.FlushAsync().ConfigureAwait(false);
+                    await AnsweredAsync(endOfGroup: false).ConfigureAwait(false);
                     if (cancellations.TryRemove(run.Id, out var done)) done.Dispose();
                     continue;
                 }
@@ -212,11 +240,10 @@ internal static class WorkerLoop
                 }
             }
             if (count > 0) await output.WriteAsync(EndAnswers(frame, countAt, count)).ConfigureAwait(false);
-            // Every dispatch's answers leave before the next starts: should that one crash, the pool then knows
-            // exactly which dispatch was running.
-            await output.FlushAsync().ConfigureAwait(false);
+            await AnsweredAsync(endOfGroup: false).ConfigureAwait(false);
             if (cancellations.TryRemove(run.Id, out var cts)) cts.Dispose();
         }
+        await output.FlushAsync().ConfigureAwait(false);
     }
 
     /// <summary>Starts an Answers frame; returns where its count goes.</summary>
@@ -252,6 +279,9 @@ internal static class WorkerLoop
     /// <summary>One Run frame (its arguments copied out of the reader's buffer), or a RunBatch frame (one JSON array).</summary>
     private sealed record RunRequest(int Id, int MethodId, int Count, ReadOnlyMemory<byte>[] Arguments, ReadOnlyMemory<byte>? Batch)
     {
+        /// <summary>Not a dispatch: the end of a group (<see cref="FrameKind.Flush"/>).</summary>
+        public static readonly RunRequest GroupEnd = new(0, 0, 0, [], null);
+
         public static RunRequest Parse(ReadOnlySpan<byte> span)
         {
             var id = FrameIO.ReadInt(span, 0);

@@ -27,10 +27,15 @@ namespace Switchyard.Processes;
 /// <see cref="MapOptions.ItemTimeout"/> and <see cref="MapOptions.Retry"/> do not apply here: use
 /// <see cref="ProcessLaneOptions.ItemTimeout"/> and <see cref="ProcessLaneOptions.RetryItemsOfDeadWorker"/>.
 /// A thrown exception comes back as a <see cref="RemoteWorkException"/> with the remote type, message and stack trace.</para>
-/// <para><b>Deaths.</b> A worker holds the chunk it runs and up to three more queued behind it. When it dies, the
-/// unanswered items of the chunk it was running fail (exactly the running item when chunks are of one item, or when
-/// <see cref="ProcessLaneOptions.ItemTimeout"/> is set, since answers then come one by one); the chunks queued behind
-/// it never started and simply run on another worker.</para>
+/// <para><b>Deaths.</b> A worker holds the chunk it runs and up to three more queued behind it (up to fifteen while they
+/// are tiny, under 64 items in all, and it answers quickly). Chunks travel in groups: up to eight tiny chunks of one
+/// write (under 64 items in all) share one, a bigger chunk has its own. A worker answers a group as a whole, in one
+/// write, before it starts the next, so a death is pinned on one group. When that group held one unanswered chunk, or <see cref="ProcessLaneOptions.ItemTimeout"/> is set (answers
+/// then come one by one), the running chunk is known and its unanswered items fail (exactly the running item when
+/// chunks are of one item, or with the timeout). Otherwise each unanswered chunk of the group runs again as a group of
+/// its own: one that dies again is then known and fails as above, and the others complete. So at chunk size 1 exactly
+/// the item that crashed fails, but a few items around it may run twice, and an item whose worker was killed from
+/// outside may run again and succeed. Chunks of later groups never started and simply run on another worker.</para>
 /// <para><b>Cancellation</b> of a running item fires the token its method receives (if it takes one) and skips the
 /// rest of its chunk; work that has not stopped after <see cref="ProcessLaneOptions.CancellationGrace"/> is killed
 /// with its worker. Disposal kills every worker and waits for it to exit.</para>

@@ -35,4 +35,9 @@ internal enum FrameKind : byte
     /// (a default value where an item failed).
     /// </summary>
     BatchAnswers = 12,
+    /// <summary>
+    /// Pool → worker: the end of a group (the dispatches of one write, or one isolated dispatch): the worker sends every
+    /// answer it holds once the group's dispatches have run, before it starts the next group.
+    /// </summary>
+    Flush = 13,
 }

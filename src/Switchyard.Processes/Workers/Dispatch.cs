@@ -12,11 +12,12 @@ internal sealed class Dispatch
     private readonly CancellationTokenRegistration _registration;
     private int _state;
 
-    public Dispatch(WorkerPool pool, PoolJob job, int[] indices)
+    public Dispatch(WorkerPool pool, PoolJob job, int[] indices, bool isolated = false)
     {
         _pool = pool;
         Job = job;
         Indices = indices;
+        Isolated = isolated;
         _registration = job.Token.UnsafeRegister(static state => ((Dispatch)state!).OnCancelled(), this);
     }
 
@@ -24,6 +25,15 @@ internal sealed class Dispatch
 
     /// <summary>The job's item indices this dispatch carries, in the order the worker runs them.</summary>
     public int[] Indices { get; }
+
+    /// <summary>
+    /// Sent as a group of its own, so that a death while it runs is pinned on it: a suspect of an earlier death
+    /// (see <see cref="WorkerProcess"/>), or an item of a dead worker that is retried.
+    /// </summary>
+    public bool Isolated { get; }
+
+    /// <summary>The group it was sent in (its worker answers a group as a whole); 0 until it is sent.</summary>
+    public long Group { get; set; }
 
     /// <summary>The id the worker knows this dispatch by; set when it is sent.</summary>
     public int Id { get; private set; }

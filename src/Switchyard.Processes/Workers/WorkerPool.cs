@@ -65,11 +65,11 @@ internal sealed class WorkerPool : IAsyncDisposable
     /// <summary>Queues every item of <paramref name="job"/>.</summary>
     public void Enqueue(PoolJob job) => Requeue(job, [.. Enumerable.Range(0, job.Count)]);
 
-    /// <summary>Queues some items of <paramref name="job"/> (again, after their worker died).</summary>
-    public void Requeue(PoolJob job, int[] indices)
+    /// <summary>Queues some items of <paramref name="job"/> (again, after their worker died; <paramref name="isolated"/>: as a group of their own).</summary>
+    public void Requeue(PoolJob job, int[] indices, bool isolated = false)
     {
         if (indices.Length == 0) return;
-        var dispatch = new Dispatch(this, job, indices);
+        var dispatch = new Dispatch(this, job, indices, isolated);
         if (!_queue.Writer.TryWrite(dispatch))
             Refuse(dispatch);
     }

@@ -9,15 +9,34 @@ namespace Switchyard.Processes.Workers;
 
 /// <summary>
 /// One worker process and its connection: started with the generic host, fed dispatches from the pool's queue
-/// (at most <see cref="Prefetch"/> at a time, so the next is already there when one ends; a worker that hangs
-/// without a timeout holds those few until it is killed, when they run elsewhere), read for answers, and
-/// watched for death. The connection is a Unix domain socket of its own; the worker's stdout and stderr are
+/// (at most <see cref="Prefetch"/> at a time, or <see cref="SmallPrefetch"/> tiny ones, so the next is already there
+/// when one ends; a worker that hangs without a timeout holds those few until it is killed, when they run elsewhere),
+/// in groups that it answers as a whole (so a death is pinned on one group; see <see cref="OnEndedAsync"/>), read
+/// for answers, and watched for death. The connection is a Unix domain socket of its own; the worker's stdout and stderr are
 /// drained line by line into <see cref="WorkerSettings.Output"/>, so a chatty worker never blocks or corrupts anything.
 /// </summary>
 internal sealed class WorkerProcess : IAsyncDisposable
 {
-    /// <summary>Dispatches a worker holds at once: the one it runs and a few behind it, so it never waits on a round trip.</summary>
+    /// <summary>Dispatches a worker holds at once when they are big: the one it runs and a few behind it, so it never waits on a round trip.</summary>
     public const int Prefetch = 4;
+
+    /// <summary>
+    /// Dispatches a worker may hold while they carry fewer than <see cref="SmallItems"/> items and it answered within
+    /// <see cref="Quick"/>: tiny items travel many to a write, and a slow worker never sits on more than <see cref="Prefetch"/>.
+    /// </summary>
+    public const int SmallPrefetch = 16;
+
+    /// <summary>How recent a worker's last answer must be for it to take more than <see cref="Prefetch"/> dispatches.</summary>
+    private static readonly TimeSpan Quick = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Items below which a worker takes up to <see cref="SmallPrefetch"/> dispatches.</summary>
+    public const int SmallItems = 64;
+
+    /// <summary>
+    /// Dispatches of one group at most (of fewer than <see cref="SmallItems"/> items in all): what a death that cannot be
+    /// pinned on one dispatch runs again, one by one.
+    /// </summary>
+    public const int GroupSize = 8;
 
     private readonly WorkerPool _pool;
     private readonly Process _process;
@@ -29,13 +48,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly Utf8JsonWriter _json;
     private readonly HashSet<int> _defined = [];
     private readonly Queue<Dispatch> _outstanding = new();
-    private readonly SemaphoreSlim _capacity = new(Prefetch, Prefetch);
+    private readonly SemaphoreSlim _settled = new(0); // released when a dispatch is retired: the sender looks for room again
     private readonly ITimer? _timer;
     private readonly TaskCompletionSource _lifetime = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _reader = Task.CompletedTask;
     private volatile bool _timedOut;
     private bool _recycling, _shutdownSent;
-    private long _itemsSent;
+    private long _itemsSent, _groups;
+    private long _lastAnswer; // Stopwatch timestamp of the last answer; 0 before the first
 
     private WorkerProcess(WorkerPool pool, Process process, Socket socket)
     {
@@ -61,9 +81,43 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    public bool Busy
+    public bool Busy => Held().Dispatches > 0;
+
+    // At most one count pending: the sender re-checks its room after every wake, so more would only spin it.
+    private void SignalSettled()
     {
-        get { lock (_outstanding) return _outstanding.Count > 0; }
+        if (_settled.CurrentCount == 0) _settled.Release();
+    }
+
+    /// <summary>
+    /// Whether the worker may take another dispatch besides <paramref name="adding"/> more: up to <see cref="Prefetch"/>,
+    /// or <see cref="SmallPrefetch"/> tiny ones while it answers quickly; a <paramref name="refill"/> of those waits
+    /// until it is down to half, so that they travel many to a write each way.
+    /// </summary>
+    private bool HasRoom(int adding, int addingItems, bool refill)
+    {
+        var (dispatches, items) = Held();
+        dispatches += adding;
+        if (dispatches < Prefetch) return true;
+        if (items + addingItems >= SmallItems || !AnsweredLately()) return false;
+        return refill ? dispatches <= SmallPrefetch / 2 : dispatches < SmallPrefetch;
+    }
+
+    private bool AnsweredLately()
+    {
+        var last = Volatile.Read(ref _lastAnswer);
+        return last != 0 && Stopwatch.GetElapsedTime(last) < Quick;
+    }
+
+    /// <summary>The dispatches the worker holds, and their unanswered items.</summary>
+    private (int Dispatches, int Items) Held()
+    {
+        lock (_outstanding)
+        {
+            var items = 0;
+            foreach (var dispatch in _outstanding) items += dispatch.Remaining;
+            return (_outstanding.Count, items);
+        }
     }
 
     /// <summary>Starts a worker and waits until it has connected and run its initializer.</summary>
@@ -144,29 +198,22 @@ internal sealed class WorkerProcess : IAsyncDisposable
         var max = _pool.Settings.MaxItemsPerWorker;
         try
         {
-            var batch = new List<Dispatch>(Prefetch);
+            var batch = new List<Dispatch>(SmallPrefetch);
             while (true)
             {
-                await _capacity.WaitAsync(life.Token).ConfigureAwait(false);
+                while (!HasRoom(0, 0, refill: true)) await _settled.WaitAsync(life.Token).ConfigureAwait(false);
                 var dispatch = await TakeAsync(life.Token).ConfigureAwait(false);
-                if (!dispatch.TryMarkSent(this, _pool.NextDispatchId()))
-                {
-                    _capacity.Release();
-                    continue;
-                }
-                batch.Add(dispatch);
+                if (dispatch.TryMarkSent(this, _pool.NextDispatchId())) batch.Add(dispatch);
                 // Whatever else is waiting and fits goes in the same write: tiny items share one system call.
-                while (_itemsSent + batch.Sum(d => d.Indices.Length) < max.GetValueOrDefault(int.MaxValue) &&
-                       _pool.IdleWorkers == 0 && _capacity.Wait(0, CancellationToken.None))
+                var batchItems = batch.Sum(d => d.Indices.Length);
+                while (_itemsSent + batchItems < max.GetValueOrDefault(int.MaxValue) && _pool.IdleWorkers == 0 &&
+                       HasRoom(batch.Count, batchItems, refill: false) && _pool.Queue.TryRead(out var more))
                 {
-                    if (!_pool.Queue.TryRead(out var more))
-                    {
-                        _capacity.Release();
-                        break;
-                    }
-                    if (more.TryMarkSent(this, _pool.NextDispatchId())) batch.Add(more);
-                    else _capacity.Release();
+                    if (!more.TryMarkSent(this, _pool.NextDispatchId())) continue;
+                    batch.Add(more);
+                    batchItems += more.Indices.Length;
                 }
+                if (batch.Count == 0) continue;
                 lock (_outstanding)
                 {
                     var wasIdle = _outstanding.Count == 0;
@@ -269,7 +316,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         await _json.DisposeAsync().ConfigureAwait(false);
         _process.Dispose();
         _writeLock.Dispose();
-        _capacity.Dispose();
+        _settled.Dispose();
     }
 
     // Runs on the process's output threads: a closed writer must not end the application.
@@ -343,8 +390,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
         try
         {
             _frame.ResetWrittenCount();
+            var inGroup = 0;
+            var groupItems = 0;
             foreach (var dispatch in batch)
             {
+                // Tiny dispatches share a group; a big one (its answers are one write anyway) or an isolated one is alone.
+                var alone = dispatch.Isolated || dispatch.Indices.Length >= SmallItems;
+                if (inGroup > 0 && (alone || inGroup == GroupSize || groupItems + dispatch.Indices.Length > SmallItems))
+                    EndGroup(ref inGroup, ref groupItems);
                 var job = dispatch.Job;
                 if (_defined.Add(job.MethodId))
                 {
@@ -379,6 +432,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
                         }
                     }
                     FrameIO.End(_frame, run);
+                    dispatch.Group = _groups + 1;
+                    inGroup++;
+                    groupItems += dispatch.Indices.Length;
+                    if (alone) EndGroup(ref inGroup, ref groupItems);
                 }
                 catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
                 {
@@ -388,15 +445,24 @@ internal sealed class WorkerProcess : IAsyncDisposable
                     dispatch.Close();
                     foreach (var index in dispatch.Indices)
                         _pool.Fail(job, index, new ArgumentException($"An argument could not be written as JSON: {e.Message}", e));
-                    _capacity.Release();
+                    SignalSettled();
                 }
             }
+            if (inGroup > 0) EndGroup(ref inGroup, ref groupItems);
             if (_frame.WrittenCount > 0) await _stream.WriteAsync(_frame.WrittenMemory).ConfigureAwait(false);
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>Ends the group being written: the worker answers it as a whole before it starts the next.</summary>
+    private void EndGroup(ref int inGroup, ref int groupItems)
+    {
+        FrameIO.End(_frame, FrameIO.Begin(_frame, FrameKind.Flush));
+        _groups++;
+        inGroup = groupItems = 0;
     }
 
     /// <summary>
@@ -446,6 +512,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             while (await FrameIO.ReadAsync(_input, header, Body, CancellationToken.None).ConfigureAwait(false) is { } frame)
             {
                 var span = body.AsSpan(0, frame.Length);
+                Volatile.Write(ref _lastAnswer, Stopwatch.GetTimestamp());
                 if (frame.Kind is FrameKind.Answers)
                     Answer(FrameIO.ReadInt(span, 0), FrameIO.ReadInt(span, 4), FrameIO.ReadInt(span, 8), span[12..]);
                 else if (frame.Kind is FrameKind.BatchAnswers)
@@ -547,7 +614,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         if (finished)
         {
             dispatch.Close();
-            _capacity.Release();
+            SignalSettled();
         }
         if (shutdown) _ = SendAsync(FrameKind.Shutdown);
     }
@@ -582,12 +649,17 @@ internal sealed class WorkerProcess : IAsyncDisposable
         Exception reason = _timedOut
             ? new TimeoutException($"The item ran longer than ProcessLaneOptions.ItemTimeout ({settings.ItemTimeout}); its worker process {Pid} was killed.")
             : new WorkerDiedException(Pid, exitCode, exitCode is { } code ? ExitDescription.Of(code) : "it closed its connection");
+        // The worker answers a group as a whole, so the running dispatch is one of the first group's unanswered ones.
+        // Alone in it (or with answers sent one by one), it is known; otherwise every one of them runs again on its
+        // own, and the one that dies again is known then. The others simply run elsewhere: they never started.
+        var suspects = left.Count == 0 || left[0].Group == 0 ? 0 : left.TakeWhile(d => d.Group == left[0].Group).Count();
+        var known = suspects == 1 || (suspects > 1 && settings.FlushEachItem);
         for (var d = 0; d < left.Count; d++)
         {
             var dispatch = left[d];
             dispatch.Close();
             var unanswered = dispatch.Indices[dispatch.Answered..];
-            if (d == 0 && unanswered.Length > 0)
+            if (d == 0 && known && unanswered.Length > 0)
             {
                 // The first dispatch was running. With results sent one by one, exactly its first unanswered item was;
                 // otherwise any of its unanswered items may have been, and all of them share the blame.
@@ -601,7 +673,15 @@ internal sealed class WorkerProcess : IAsyncDisposable
                     else _pool.Fail(dispatch.Job, index, reason);
                 }
                 again.AddRange(unanswered.AsSpan(blamed));
-                _pool.Requeue(dispatch.Job, [.. again]);
+                _pool.Requeue(dispatch.Job, [.. again], isolated: true);
+            }
+            else if (d < suspects && !known)
+            {
+                if (dispatch.Job.Token.IsCancellationRequested)
+                {
+                    foreach (var index in unanswered) _pool.Fail(dispatch.Job, index, new OperationCanceledException(dispatch.Job.Token));
+                }
+                else _pool.Requeue(dispatch.Job, unanswered, isolated: true);
             }
             else
             {
