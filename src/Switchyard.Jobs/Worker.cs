@@ -248,10 +248,15 @@ public sealed class Worker : IAsyncDisposable
 
     private async Task RunAsync(RunningJob running, QueuePool pool)
     {
-        JobCompletion? completion;
         try
         {
-            completion = await AttemptAsync(running).ConfigureAwait(false);
+            var completion = await AttemptAsync(running).ConfigureAwait(false);
+            // Reported before this handler counts as ended: a graceful stop closes the completion queue once the last
+            // handler has ended, and a completion written after that would be dropped (the job then ran twice).
+            if (completion is not null && running.TryClaimCompletion())
+                Report(running, completion);
+            else if (completion is null)
+                Forget(running);
         }
         finally
         {
@@ -262,10 +267,6 @@ public sealed class Worker : IAsyncDisposable
             if (Interlocked.Decrement(ref _activeHandlers) == 0 && _stopLeasing.IsCancellationRequested)
                 _handlersIdle.TrySetResult();
         }
-        if (completion is not null && running.TryClaimCompletion())
-            Report(running, completion);
-        else if (completion is null)
-            Forget(running);
     }
 
     private async Task<JobCompletion?> AttemptAsync(RunningJob running)
