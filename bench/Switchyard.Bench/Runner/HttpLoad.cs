@@ -28,26 +28,43 @@ internal static class HttpLoad
             UseProxy = false,
         };
         using var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var failures = 0;
+        var (latencies, seconds) = await ClosedLoopAsync(connections, total, async i =>
+        {
+            using var response = await send(client, i, cancellationToken).ConfigureAwait(false);
+            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
+        }, cancellationToken).ConfigureAwait(false);
+        return new Result(total, seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), failures);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="request"/>(0 … <paramref name="total"/> − 1) from <paramref name="loops"/> concurrent loops, each
+    /// starting the next as soon as its last ends; returns every request's latency (Stopwatch ticks, by index) and the wall time.
+    /// </summary>
+    public static async Task<(long[] Latencies, double Seconds)> ClosedLoopAsync(int loops, int total, Func<int, Task> request,
+        CancellationToken cancellationToken)
+    {
         var latencies = new long[total];
         var next = -1;
-        var failures = 0;
         var clock = Stopwatch.StartNew();
-        var loops = Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, loops).Select(_ => Task.Run(async () =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < total)
             {
                 var start = Stopwatch.GetTimestamp();
-                using var response = await send(client, i, cancellationToken).ConfigureAwait(false);
-                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                await request(i).ConfigureAwait(false);
                 latencies[i] = Stopwatch.GetTimestamp() - start;
-                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
             }
-        }, cancellationToken)).ToArray();
-        await Task.WhenAll(loops).ConfigureAwait(false);
-        var seconds = clock.Elapsed.TotalSeconds;
-        Array.Sort(latencies);
-        double Ms(double q) => latencies[Math.Min(total - 1, (int)(q * total))] * 1000.0 / Stopwatch.Frequency;
-        return new Result(total, seconds, Ms(0.50), Ms(0.99), failures);
+        }, cancellationToken))).ConfigureAwait(false);
+        return (latencies, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The <paramref name="q"/> quantile of <paramref name="ticks"/> (Stopwatch ticks), in milliseconds; the array is not changed.</summary>
+    public static double Percentile(IEnumerable<long> ticks, double q)
+    {
+        var sorted = ticks.Order().ToArray();
+        return sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))] * 1000.0 / Stopwatch.Frequency;
     }
 }

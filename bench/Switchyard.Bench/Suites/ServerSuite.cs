@@ -149,30 +149,13 @@ internal sealed class ServerSuite : IBenchSuite
             var first = await store.QueryAsync(filter, ct);
             if (first.NextCursor is { } cursor) pages.Add(new JobQuery { States = filter.States, Queue = filter.Queue, Kind = filter.Kind, Search = filter.Search, Limit = filter.Limit, Before = cursor });
         }
-        var latencies = new long[total];
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < total)
-            {
-                var start = Stopwatch.GetTimestamp();
-                await store.QueryAsync(pages[i % pages.Count], ct);
-                latencies[i] = Stopwatch.GetTimestamp() - start;
-            }
-        }, ct)));
+        var (latencies, _) = await HttpLoad.ClosedLoopAsync(Connections, total, i => store.QueryAsync(pages[i % pages.Count], ct), ct);
         // Which query shape is slowest, for whoever tunes the indexes.
         var worst = Enumerable.Range(0, pages.Count)
-            .Select(p => (Page: pages[p], P99: Percentile(latencies.Where((_, i) => i % pages.Count == p).ToArray(), 0.99)))
+            .Select(p => (Page: pages[p], P99: HttpLoad.Percentile(latencies.Where((_, i) => i % pages.Count == p), 0.99)))
             .MaxBy(x => x.P99);
         context.Note($"server: slowest query shape in-process: {Url(worst.Page, worst.Page.Before)} p99 {worst.P99:0.0} ms");
-        return Percentile(latencies, 0.99);
-    }
-
-    private static double Percentile(long[] ticks, double q)
-    {
-        Array.Sort(ticks);
-        return ticks[Math.Min(ticks.Length - 1, (int)(q * ticks.Length))] * 1000.0 / Stopwatch.Frequency;
+        return HttpLoad.Percentile(latencies, 0.99);
     }
 
     /// <summary>Stores <paramref name="count"/> jobs through the store's batch enqueue, then finishes most of them in place.</summary>

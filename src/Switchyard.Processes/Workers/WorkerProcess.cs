@@ -235,8 +235,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
             // The worker's connection ended, or the pool is stopping: both are handled below.
         }
 
-        // The queue closes only when the pool stops, so a closed queue means stopping too, whichever was seen first.
-        if ((stopping.IsCancellationRequested || _pool.Queue.Completion.IsCompleted) && !reader.IsCompleted) return WorkerEnd.Stopped;
+        // The pool cancels `stopping` before it closes the queue, so a slot that saw the queue closed sees it here too.
+        if (stopping.IsCancellationRequested && !reader.IsCompleted) return WorkerEnd.Stopped;
         await reader.ConfigureAwait(false);
         await watcher.ConfigureAwait(false);
         return await OnEndedAsync().ConfigureAwait(false);
