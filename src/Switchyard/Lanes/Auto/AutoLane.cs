@@ -7,7 +7,8 @@ namespace Switchyard;
 
 /// <summary>
 /// Measures the work, then routes it. The first <see cref="AutoLaneOptions.SampleSize"/> items run on the thread
-/// pool under a <see cref="MeteringContext"/> that adds up each one's CPU time against the time it could run;
+/// pool under a <see cref="MeteringContext"/> that adds up each one's CPU time against the time it could run
+/// (its wall time less run-queue waits and garbage-collection pauses);
 /// items that arrive meanwhile run provisionally on the pool. The median sample's utilisation at or above
 /// <see cref="AutoLaneOptions.CpuBoundAt"/> routes to a Cpu lane (concurrency ≤ its workers); below, to an
 /// unbounded Io lane behind a <see cref="GradientLimit"/> that starts at the profiler's
@@ -74,7 +75,7 @@ internal sealed class AutoLane : Lane
         }
         finally
         {
-            var runnable = (begun == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(begun)) - meter.RunQueueWait;
+            var runnable = (begun == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(begun)) - meter.RunQueueWait - meter.Suspended;
             bool complete;
             lock (_samplesLock)
             {
