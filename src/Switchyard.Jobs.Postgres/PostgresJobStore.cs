@@ -114,6 +114,9 @@ public sealed partial class PostgresJobStore : IJobStore
         // The store runs the same few statements all day: let Npgsql prepare them (parse and plan once per connection),
         // unless the connection string chose otherwise.
         if (connection.MaxAutoPrepare == 0) connection.MaxAutoPrepare = 32;
+        // The store leaves no session state behind (its settings are transaction-local, its LISTEN has a connection of its
+        // own), so a pooled connection needs no reset: the reset is seven statements on the server at every reuse.
+        connection.NoResetOnClose = true;
         var dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
         try
         {
@@ -249,9 +252,12 @@ public sealed partial class PostgresJobStore : IJobStore
         var queueFilter = request.Queues.Count == 0 ? "" : "AND queue = ANY(@queues)";
         // Not retried: a lease whose reply was lost is rescued when it lapses, which a retry would only delay.
         // The CTE locks the chosen rows once (FOR UPDATE SKIP LOCKED: rows another leaser holds are passed over, never waited on).
+        // The due time is compared through a subquery so the planner cannot estimate it from the run_at histogram: after a
+        // burst of jobs became due, statistics still say none are, and it plans a scan and sort of the whole table (30 ms
+        // a lease at 50,000 jobs) instead of reading the due index in order and stopping at the limit (0.1 ms).
 #pragma warning disable CA2100
         await using var command = _dataSource.CreateCommand(
-            $"WITH next AS (SELECT id FROM {_jobs} WHERE state IN {QueuedStates} AND run_at <= @now {queueFilter} " +
+            $"WITH next AS (SELECT id FROM {_jobs} WHERE state IN {QueuedStates} AND run_at <= (SELECT @now) {queueFilter} " +
             "ORDER BY priority DESC, run_at, id LIMIT @limit FOR UPDATE SKIP LOCKED) " +
             $"UPDATE {_jobs} AS j SET state = 'running', attempt = attempt + 1, lease_owner = @owner, lease_expires_at = @expires, " +
             $"started_at = @now, progress_percent = NULL, progress_message = NULL, change_seq = {_nextChange} FROM next WHERE j.id = next.id " +
