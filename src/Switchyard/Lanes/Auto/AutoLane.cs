@@ -8,7 +8,7 @@ namespace Switchyard;
 /// <summary>
 /// Measures the work, then routes it. The first <see cref="AutoLaneOptions.SampleSize"/> items run on the thread
 /// pool under a <see cref="MeteringContext"/> that adds up each one's CPU time against the time it could run
-/// (its wall time less run-queue waits and garbage-collection pauses);
+/// (its wall time less waits for a core or a pool thread and garbage-collection pauses);
 /// items that arrive meanwhile run provisionally on the pool. The median sample's utilisation at or above
 /// <see cref="AutoLaneOptions.CpuBoundAt"/> routes to a Cpu lane (concurrency ≤ its workers); below, to an
 /// unbounded Io lane behind a <see cref="GradientLimit"/> that starts at the profiler's
@@ -62,20 +62,15 @@ internal sealed class AutoLane : Lane
     private async ValueTask<T> SampleAsync<T>(Func<CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken)
     {
         var meter = new MeteringContext();
-        long begun = 0;
         try
         {
             // On the pool, so samples run side by side and the caller is not held by a CPU-bound start.
             // The clock starts when the item does: time queued for a pool thread is not the item's own waiting.
-            return await Task.Run(() =>
-            {
-                begun = Stopwatch.GetTimestamp();
-                return meter.Run(() => work(cancellationToken).AsTask());
-            }, cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => meter.Measure(() => work(cancellationToken)), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            var runnable = (begun == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(begun)) - meter.RunQueueWait - meter.Suspended;
+            var runnable = meter.Runnable;
             bool complete;
             lock (_samplesLock)
             {

@@ -4,56 +4,82 @@ using Switchyard.Profiling;
 namespace Switchyard.Lanes.Auto;
 
 /// <summary>
-/// A synchronization context that runs one item's continuations on the thread pool and adds up the CPU time
-/// (and the run-queue wait) of every synchronous piece, read from the thread's own schedstat. Off Linux the
-/// wall time of each piece stands in for its CPU time. Awaits with <c>ConfigureAwait(false)</c> escape it.
-/// Garbage-collection pauses that fall inside a piece are added up apart: a thread suspended for another
-/// item's garbage is neither computing nor waiting on its own I/O, and every item running at the time feels it.
+/// Measures one item: a synchronization context that runs the item's continuations on the thread pool and adds up
+/// the CPU time of every synchronous piece, read from the thread's own schedstat (off Linux, the wall time of each
+/// piece stands in). Awaits with <c>ConfigureAwait(false)</c> escape it.
+/// <para>
+/// What the item could not run for is kept apart from its wall time, since it is neither computing nor waiting on
+/// the item's own I/O: run-queue waits for a core, time a continuation sat queued for a pool thread, and
+/// garbage-collection pauses (a thread suspended for another item's garbage). On a machine busier than its cores
+/// these are most of the wall time of a CPU-bound item.
+/// </para>
 /// </summary>
 internal sealed class MeteringContext : SynchronizationContext
 {
     private long _cpuTicks;
-    private long _runQueueTicks;
-    private long _suspendedTicks;
+    private long _heldTicks;
+    private long _started;
+    private long _finished;
 
     public TimeSpan Cpu => TimeSpan.FromTicks(Interlocked.Read(ref _cpuTicks));
-    public TimeSpan RunQueueWait => TimeSpan.FromTicks(Interlocked.Read(ref _runQueueTicks));
 
-    /// <summary>Time the runtime held the item's pieces still for garbage collection.</summary>
-    public TimeSpan Suspended => TimeSpan.FromTicks(Interlocked.Read(ref _suspendedTicks));
+    /// <summary>
+    /// The item's wall time, from its start to the moment it finished (stamped on the thread that finished it, not
+    /// when the awaiting code next gets a thread), less the time it was held from running.
+    /// </summary>
+    public TimeSpan Runnable
+    {
+        get
+        {
+            var started = Interlocked.Read(ref _started);
+            if (started == 0) return TimeSpan.Zero;
+            var finished = Interlocked.Read(ref _finished);
+            var wall = Stopwatch.GetElapsedTime(started, finished == 0 ? Stopwatch.GetTimestamp() : finished);
+            return wall - TimeSpan.FromTicks(Interlocked.Read(ref _heldTicks));
+        }
+    }
 
-    /// <summary>Runs <paramref name="start"/> here, measured, and returns what it started.</summary>
-    public T Run<T>(Func<T> start)
+    /// <summary>Starts the item here, measured; the clock runs until the task it returns completes.</summary>
+    public Task<T> Measure<T>(Func<ValueTask<T>> start)
+    {
+        Interlocked.Exchange(ref _started, Stopwatch.GetTimestamp());
+        var task = Run(() => start().AsTask());
+        if (task.IsCompleted) Interlocked.Exchange(ref _finished, Stopwatch.GetTimestamp());
+        else task.ContinueWith(static (_, s) => Interlocked.Exchange(ref ((MeteringContext)s!)._finished, Stopwatch.GetTimestamp()),
+            this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return task;
+    }
+
+    public override void Post(SendOrPostCallback d, object? state) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static s =>
+        {
+            Interlocked.Add(ref s.Context._heldTicks, Stopwatch.GetElapsedTime(s.Queued).Ticks);
+            s.Context.Run(() => { s.Callback(s.State); return true; });
+        }, (Context: this, Callback: d, State: state, Queued: Stopwatch.GetTimestamp()), preferLocal: false);
+
+    public override SynchronizationContext CreateCopy() => this;
+
+    private T Run<T>(Func<T> piece)
     {
         var previous = Current;
         SetSynchronizationContext(this);
         var before = ProcFs.ThreadSchedStat();
         var paused = GC.GetTotalPauseDuration();
         var begun = Stopwatch.GetTimestamp();
-        try { return start(); }
+        try { return piece(); }
         finally
         {
-            Account(before, begun);
-            Interlocked.Add(ref _suspendedTicks, (GC.GetTotalPauseDuration() - paused).Ticks);
+            if (before is { } b && ProcFs.ThreadSchedStat() is { } a)
+            {
+                Interlocked.Add(ref _cpuTicks, (a.OnCpu - b.OnCpu).Ticks);
+                Interlocked.Add(ref _heldTicks, (a.RunQueueWait - b.RunQueueWait).Ticks);
+            }
+            else
+            {
+                Interlocked.Add(ref _cpuTicks, Stopwatch.GetElapsedTime(begun).Ticks);
+            }
+            Interlocked.Add(ref _heldTicks, (GC.GetTotalPauseDuration() - paused).Ticks);
             SetSynchronizationContext(previous);
-        }
-    }
-
-    public override void Post(SendOrPostCallback d, object? state) =>
-        ThreadPool.UnsafeQueueUserWorkItem(static s => s.Context.Run(() => { s.Callback(s.State); return true; }), (Context: this, Callback: d, State: state), preferLocal: false);
-
-    public override SynchronizationContext CreateCopy() => this;
-
-    private void Account((TimeSpan OnCpu, TimeSpan RunQueueWait)? before, long begun)
-    {
-        if (before is { } b && ProcFs.ThreadSchedStat() is { } a)
-        {
-            Interlocked.Add(ref _cpuTicks, (a.OnCpu - b.OnCpu).Ticks);
-            Interlocked.Add(ref _runQueueTicks, (a.RunQueueWait - b.RunQueueWait).Ticks);
-        }
-        else
-        {
-            Interlocked.Add(ref _cpuTicks, Stopwatch.GetElapsedTime(begun).Ticks);
         }
     }
 }
