@@ -36,7 +36,7 @@ internal sealed class RunEngine(RunSettings settings, TextReader stdin, OutputSi
         using var halt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stopping = 0; // set once: no new job starts
         using var gate = new StartGate(settings.Delay, time);
-        var executor = new JobExecutor(settings, stdout, stderr, gate, time);
+        using var executor = new JobExecutor(settings, stdout, stderr, gate, time);
         long skipped = 0;
 
         async ValueTask<JobResult> Body(Job job, CancellationToken token)

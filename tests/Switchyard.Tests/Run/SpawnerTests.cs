@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text;
+using Switchyard.Cli.Run;
+using Switchyard.Testing;
+
+namespace Switchyard.Tests.Run;
+
+/// <summary>The posix_spawn spawner behind <c>yard run</c> and its synchronous reads and wait, with real child processes.</summary>
+public sealed class SpawnerTests : IDisposable
+{
+    private readonly Spawner _spawner = new();
+
+    public void Dispose() => _spawner.Dispose();
+
+    private static string Text(SpillBuffer buffer)
+    {
+        using var writer = new StringWriter();
+        using var sink = OutputSink.For(writer, isStandardError: false);
+        buffer.WriteTo(sink, null);
+        sink.Flush();
+        return writer.ToString();
+    }
+
+    // The blocking reads and wait run on a thread of their own so that a hang fails the test instead of stopping it.
+    private static Task<int> ReadAndWaitAsync(SpawnedProcess p, IOutputTarget stdout, IOutputTarget stderr) => Task.Run(() =>
+    {
+        p.ReadToEnd(stdout, stderr);
+        return p.WaitForExit();
+    });
+
+    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] argv)
+    {
+        using var p = _spawner.Start(argv);
+        using var output = new SpillBuffer(1 << 20);
+        using var error = new SpillBuffer(1 << 20);
+        var code = await ReadAndWaitAsync(p, output, error).Within();
+        return (code, Text(output), Text(error));
+    }
+
+    private static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+    [Fact]
+    public async Task The_child_leads_a_new_session_and_process_group()
+    {
+        // /proc/self/stat as the child sees it, read by the child itself: fields after "(comm)" are state, ppid, pgrp, session.
+        using var p = _spawner.Start(["cat", "/proc/self/stat"]);
+        using var output = new SpillBuffer(1 << 20);
+        using var error = new SpillBuffer(1 << 20);
+        Assert.Equal(0, await ReadAndWaitAsync(p, output, error).Within());
+
+        var fields = StatFields(Text(output));
+        var pid = p.Pid.ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(pid, fields[2]); // pgrp
+        Assert.Equal(pid, fields[3]); // session
+        Assert.NotEqual(StatFields(File.ReadAllText("/proc/self/stat"))[3], fields[3]);
+    }
+
+    [Fact]
+    public async Task Exit_codes_and_output_come_back_apart()
+    {
+        var (code, output, error) = await RunAsync("sh", "-c", "echo out; echo err >&2; exit 7");
+        Assert.Equal(7, code);
+        Assert.Equal("out\n", output);
+        Assert.Equal("err\n", error);
+    }
+
+    [Fact]
+    public async Task Output_past_the_memory_bound_spills_to_a_file_and_comes_back_whole()
+    {
+        using var p = _spawner.Start(["sh", "-c", "head -c 1000000 /dev/zero | tr '\\0' x; echo err >&2"]);
+        using var output = new SpillBuffer(100_000);
+        using var error = new SpillBuffer(100_000);
+        Assert.Equal(0, await ReadAndWaitAsync(p, output, error).Within());
+        Assert.True(output.Spilled);
+        Assert.False(error.Spilled);
+        Assert.Equal(new string('x', 1_000_000), Text(output));
+        Assert.Equal("err\n", Text(error));
+    }
+
+    [Fact]
+    public async Task A_signal_to_the_group_ends_the_child_and_its_grandchildren_with_128_plus_the_signal()
+    {
+        // The shell waits on a grandchild that holds the pipes too: both must die for the output to end.
+        var pids = Path.GetTempFileName();
+        try
+        {
+            using var p = _spawner.Start(["sh", "-c", $"sleep 600 & echo $! > {pids}; echo started; wait"]);
+            var started = new Started();
+            using var error = new SpillBuffer(1 << 20);
+            var exit = ReadAndWaitAsync(p, started, error);
+            await started.Seen.Task.Within();
+            var grandchild = int.Parse(File.ReadAllText(pids).Trim(), CultureInfo.InvariantCulture);
+            Assert.True(p.TrySignal(ProcessGroup.SigTerm));
+            Assert.Equal(128 + ProcessGroup.SigTerm, await exit.Within());
+            Assert.False(RunFixture.IsAlive(grandchild)); // it held the pipes: they ended only when it died
+            Assert.False(p.TrySignal(ProcessGroup.SigKill)); // reaped: its pid is never signalled again
+        }
+        finally
+        {
+            File.Delete(pids);
+        }
+    }
+
+    [Fact]
+    public async Task Signals_are_back_to_their_defaults_so_a_broken_pipe_ends_the_writer_quietly()
+    {
+        // The runtime ignores SIGPIPE; were that inherited, yes would report "Broken pipe" on stderr.
+        var (code, output, error) = await RunAsync("sh", "-c", "yes | head -c 2");
+        Assert.Equal(0, code);
+        Assert.Equal("y\n", output);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
+    public async Task Stdin_is_empty_and_the_environment_and_working_directory_are_ours()
+    {
+        var name = "YARD_SPAWNER_TEST_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(name, "a value");
+        try
+        {
+            using var spawner = new Spawner(); // the environment as it is when the spawner is made
+            using var p = spawner.Start(["sh", "-c", $"cat; echo \"${name}\"; /bin/pwd"]);
+            using var output = new SpillBuffer(1 << 20);
+            using var error = new SpillBuffer(1 << 20);
+            Assert.Equal(0, await ReadAndWaitAsync(p, output, error).Within());
+            Assert.Equal($"a value\n{Environment.CurrentDirectory}\n", Text(output));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    [Fact]
+    public void A_missing_command_is_a_clear_error()
+    {
+        var e = Assert.Throws<SpawnException>(() => _spawner.Start(["no-such-command-yard-spawner", "x"]));
+        Assert.Equal("no-such-command-yard-spawner: command not found", e.Message);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_executable_is_a_clear_error()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var e = Assert.Throws<SpawnException>(() => _spawner.Start([file]));
+            Assert.Equal(13, e.Errno); // EACCES
+            Assert.StartsWith(file + ": ", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    // Takes stdout and completes Seen once "started" came.
+    private sealed class Started : IOutputTarget
+    {
+        private readonly byte[] _buffer = new byte[4096];
+        private readonly StringBuilder _text = new();
+
+        public TaskCompletionSource Seen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Span<byte> FreeSpace() => _buffer;
+
+        public void Commit(int count)
+        {
+            _text.Append(Encoding.UTF8.GetString(_buffer, 0, count));
+            if (_text.ToString().Contains("started\n", StringComparison.Ordinal)) Seen.TrySetResult();
+        }
+
+        public void Complete() => Seen.TrySetResult();
+    }
+}
