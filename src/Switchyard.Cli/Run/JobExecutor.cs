@@ -4,19 +4,14 @@ namespace Switchyard.Cli.Run;
 
 /// <summary>
 /// Runs one job as a real process through <see cref="Spawner"/>: argv (no shell), stdin /dev/null, stdout and stderr
-/// captured apart, each attempt synchronously on a <see cref="SlotThreads"/> thread. Retries failed attempts; on a
+/// captured apart, each attempt synchronously on the calling thread (one of the run lane's). Retries failed attempts; on a
 /// timeout or a halt the job's process group gets TERM, then KILL after the grace period, so grandchildren die too.
 /// </summary>
 internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, OutputSink stderr, StartGate gate, TimeProvider time) : IDisposable
 {
     private readonly Spawner _spawner = new();
-    private readonly SlotThreads _slots = new(settings.Jobs);
 
-    public void Dispose()
-    {
-        _slots.Dispose();
-        _spawner.Dispose();
-    }
+    public void Dispose() => _spawner.Dispose();
 
     /// <summary>Runs <paramref name="job"/>; null when a halt came before its first attempt could start.</summary>
     public async ValueTask<JobResult?> RunAsync(Job job, CancellationToken haltToken)
@@ -40,12 +35,13 @@ internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, Outpu
             result.Attempts = attempt;
             result.Signal = 0;
             result.TimedOut = false;
-            await RunAttemptAsync(result, time.GetTimestamp(), haltToken).ConfigureAwait(false);
+            RunAttempt(result, time.GetTimestamp(), haltToken);
             if (!result.Failed || attempt > settings.Retries || haltToken.IsCancellationRequested) return result;
         }
     }
 
-    private async Task RunAttemptAsync(JobResult result, long started, CancellationToken haltToken)
+    // Blocks the calling thread (one of the run lane's) in poll and waitpid until the attempt ends.
+    private void RunAttempt(JobResult result, long started, CancellationToken haltToken)
     {
         var grouped = !settings.LineBuffer;
         var outBuffer = grouped ? new SpillBuffer(settings.MemoryBufferBytes) : null;
@@ -55,13 +51,13 @@ internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, Outpu
         var tag = settings.Tag ? result.Job.Tag : null;
         IOutputTarget outTarget = outBuffer ?? (IOutputTarget)new LinePassThrough(stdout, tag);
         IOutputTarget errTarget = errBuffer ?? (IOutputTarget)new LinePassThrough(stderr, tag);
-        await _slots.Run(() => RunAttempt(result, outTarget, errTarget, haltToken)).ConfigureAwait(false);
+        Execute(result, outTarget, errTarget, haltToken);
         result.Runtime = time.GetElapsedTime(started);
         result.StdoutBytes = outBuffer?.Length ?? 0;
     }
 
-    // On a slot thread: spawn, read both pipes to their end, wait for the exit, all blocking.
-    private void RunAttempt(JobResult result, IOutputTarget outTarget, IOutputTarget errTarget, CancellationToken haltToken)
+    // Spawn, read both pipes to their end, wait for the exit, all blocking.
+    private void Execute(JobResult result, IOutputTarget outTarget, IOutputTarget errTarget, CancellationToken haltToken)
     {
         var job = result.Job;
         SpawnedProcess process;

@@ -1,8 +1,8 @@
 namespace Switchyard.Cli.Run;
 
 /// <summary>
-/// Runs the jobs on an Io lane with MaxConcurrency = -j (each job mostly waits on its process) through
-/// <c>lane.Stream</c>: in input order for --keep-order, as completed otherwise. The stream's consumer is
+/// Runs the jobs on a Cpu lane of -j dedicated threads, each blocking on its job's process (xargs's model), through
+/// <c>lane.Stream</c> with one job per chunk: in input order for --keep-order, as completed otherwise. The stream's consumer is
 /// the only writer of grouped output and of the joblog, so a job's output is written whole.
 /// </summary>
 internal sealed class RunEngine(RunSettings settings, TextReader stdin, OutputSink stdout, OutputSink stderr, TimeProvider time)
@@ -55,10 +55,12 @@ internal sealed class RunEngine(RunSettings settings, TextReader stdin, OutputSi
             return result;
         }
 
-        await using var lane = Lane.Io(new IoLaneOptions { Name = "run", MaxConcurrency = settings.Jobs });
+        // A Cpu lane's -j dedicated threads run the attempts synchronously (JobExecutor): a worker that finishes a job
+        // takes the next one queued in the window itself, without a wake-up through the thread pool.
+        await using var lane = Lane.Cpu(new CpuLaneOptions { Name = "run", Workers = settings.Jobs });
         var jobs = source.ReadAsync(seq => !done.Contains(seq), () => Volatile.Read(ref stopping) == 1 || cancellationToken.IsCancellationRequested,
             CancellationToken.None);
-        var options = new MapOptions { Order = settings.KeepOrder ? MapOrder.Input : MapOrder.Completion };
+        var options = new MapOptions { Order = settings.KeepOrder ? MapOrder.Input : MapOrder.Completion, ChunkSize = 1 };
         try
         {
             await foreach (var result in lane.Stream(jobs, Body, options, CancellationToken.None).ConfigureAwait(false))
