@@ -28,13 +28,26 @@ public sealed class SpawnerTests : IDisposable
         return p.WaitForExit();
     });
 
+    private sealed record Captured(int Pid, int Code, SpillBuffer Out, SpillBuffer Err) : IDisposable
+    {
+        public void Dispose()
+        {
+            Out.Dispose();
+            Err.Dispose();
+        }
+    }
+
+    private static async Task<Captured> CaptureAsync(Spawner spawner, int memoryLimit, params string[] argv)
+    {
+        using var p = spawner.Start(argv);
+        SpillBuffer output = new(memoryLimit), error = new(memoryLimit);
+        return new Captured(p.Pid, await ReadAndWaitAsync(p, output, error).Within(), output, error);
+    }
+
     private async Task<(int Code, string Out, string Err)> RunAsync(params string[] argv)
     {
-        using var p = _spawner.Start(argv);
-        using var output = new SpillBuffer(1 << 20);
-        using var error = new SpillBuffer(1 << 20);
-        var code = await ReadAndWaitAsync(p, output, error).Within();
-        return (code, Text(output), Text(error));
+        using var run = await CaptureAsync(_spawner, 1 << 20, argv);
+        return (run.Code, Text(run.Out), Text(run.Err));
     }
 
     private static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
@@ -43,13 +56,11 @@ public sealed class SpawnerTests : IDisposable
     public async Task The_child_leads_a_new_session_and_process_group()
     {
         // /proc/self/stat as the child sees it, read by the child itself: fields after "(comm)" are state, ppid, pgrp, session.
-        using var p = _spawner.Start(["cat", "/proc/self/stat"]);
-        using var output = new SpillBuffer(1 << 20);
-        using var error = new SpillBuffer(1 << 20);
-        Assert.Equal(0, await ReadAndWaitAsync(p, output, error).Within());
+        using var run = await CaptureAsync(_spawner, 1 << 20, "cat", "/proc/self/stat");
+        Assert.Equal(0, run.Code);
 
-        var fields = StatFields(Text(output));
-        var pid = p.Pid.ToString(CultureInfo.InvariantCulture);
+        var fields = StatFields(Text(run.Out));
+        var pid = run.Pid.ToString(CultureInfo.InvariantCulture);
         Assert.Equal(pid, fields[2]); // pgrp
         Assert.Equal(pid, fields[3]); // session
         Assert.NotEqual(StatFields(File.ReadAllText("/proc/self/stat"))[3], fields[3]);
@@ -67,14 +78,12 @@ public sealed class SpawnerTests : IDisposable
     [Fact]
     public async Task Output_past_the_memory_bound_spills_to_a_file_and_comes_back_whole()
     {
-        using var p = _spawner.Start(["sh", "-c", "head -c 1000000 /dev/zero | tr '\\0' x; echo err >&2"]);
-        using var output = new SpillBuffer(100_000);
-        using var error = new SpillBuffer(100_000);
-        Assert.Equal(0, await ReadAndWaitAsync(p, output, error).Within());
-        Assert.True(output.Spilled);
-        Assert.False(error.Spilled);
-        Assert.Equal(new string('x', 1_000_000), Text(output));
-        Assert.Equal("err\n", Text(error));
+        using var run = await CaptureAsync(_spawner, 100_000, "sh", "-c", "head -c 1000000 /dev/zero | tr '\\0' x; echo err >&2");
+        Assert.Equal(0, run.Code);
+        Assert.True(run.Out.Spilled);
+        Assert.False(run.Err.Spilled);
+        Assert.Equal(new string('x', 1_000_000), Text(run.Out));
+        Assert.Equal("err\n", Text(run.Err));
     }
 
     [Fact]
@@ -119,11 +128,9 @@ public sealed class SpawnerTests : IDisposable
         try
         {
             using var spawner = new Spawner(); // the environment as it is when the spawner is made
-            using var p = spawner.Start(["sh", "-c", $"cat; echo \"${name}\"; /bin/pwd"]);
-            using var output = new SpillBuffer(1 << 20);
-            using var error = new SpillBuffer(1 << 20);
-            Assert.Equal(0, await ReadAndWaitAsync(p, output, error).Within());
-            Assert.Equal($"a value\n{Environment.CurrentDirectory}\n", Text(output));
+            using var run = await CaptureAsync(spawner, 1 << 20, "sh", "-c", $"cat; echo \"${name}\"; /bin/pwd");
+            Assert.Equal(0, run.Code);
+            Assert.Equal($"a value\n{Environment.CurrentDirectory}\n", Text(run.Out));
         }
         finally
         {
