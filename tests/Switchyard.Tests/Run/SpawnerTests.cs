@@ -101,7 +101,8 @@ public sealed class SpawnerTests : IDisposable
             var grandchild = int.Parse(File.ReadAllText(pids).Trim(), CultureInfo.InvariantCulture);
             Assert.True(p.TrySignal(ProcessGroup.SigTerm));
             Assert.Equal(128 + ProcessGroup.SigTerm, await exit.Within());
-            Assert.False(RunFixture.IsAlive(grandchild)); // it held the pipes: they ended only when it died
+            // It held the pipes, so they ended only as it exited; it turns into a zombie (and is reaped) a moment later.
+            await Signal.Until(() => !RunFixture.IsAlive(grandchild), what: "the grandchild to die");
             Assert.False(p.TrySignal(ProcessGroup.SigKill)); // reaped: its pid is never signalled again
         }
         finally
