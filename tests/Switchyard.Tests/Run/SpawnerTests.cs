@@ -44,10 +44,10 @@ public sealed class SpawnerTests : IDisposable
         return new Captured(p.Pid, await ReadAndWaitAsync(p, output, error).Within(), output, error);
     }
 
-    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] argv)
+    private async Task AssertRunsAsync(int code, string output, string error, params string[] argv)
     {
         using var run = await CaptureAsync(_spawner, 1 << 20, argv);
-        return (run.Code, Text(run.Out), Text(run.Err));
+        Assert.Equal((code, output, error), (run.Code, Text(run.Out), Text(run.Err)));
     }
 
     private static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
@@ -69,10 +69,7 @@ public sealed class SpawnerTests : IDisposable
     [Fact]
     public async Task Exit_codes_and_output_come_back_apart()
     {
-        var (code, output, error) = await RunAsync("sh", "-c", "echo out; echo err >&2; exit 7");
-        Assert.Equal(7, code);
-        Assert.Equal("out\n", output);
-        Assert.Equal("err\n", error);
+        await AssertRunsAsync(7, "out\n", "err\n", "sh", "-c", "echo out; echo err >&2; exit 7");
     }
 
     [Fact]
@@ -115,10 +112,7 @@ public sealed class SpawnerTests : IDisposable
     public async Task Signals_are_back_to_their_defaults_so_a_broken_pipe_ends_the_writer_quietly()
     {
         // The runtime ignores SIGPIPE; were that inherited, yes would report "Broken pipe" on stderr.
-        var (code, output, error) = await RunAsync("sh", "-c", "yes | head -c 2");
-        Assert.Equal(0, code);
-        Assert.Equal("y\n", output);
-        Assert.Equal("", error);
+        await AssertRunsAsync(0, "y\n", "", "sh", "-c", "yes | head -c 2");
     }
 
     [Fact]
