@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Switchyard.Cli;
 using Switchyard.Testing;
 
 namespace Switchyard.Tests.Run;
@@ -116,31 +115,6 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Equal("yard run: no-such-command-yard: command not found\n", error);
         Assert.Equal("127", File.ReadAllLines(_f.PathOf("log"))[1].Split('\t')[6]); // a shell's code for it
-    }
-
-    [Fact]
-    public async Task Five_hundred_jobs_run_at_once_with_j_500()
-    {
-        // Every job marks that it started, then blocks on a lock the test holds (FileShare.None is flock(2) on Linux):
-        // all 500 markers can appear only if all 500 jobs run at once. None may be done while the lock is held,
-        // which also shows the lock really blocks them.
-        var started = Directory.CreateDirectory(_f.PathOf("started")).FullName;
-        var done = Directory.CreateDirectory(_f.PathOf("done")).FullName;
-        var lockPath = _f.Write("lock", "");
-        var inputs = _f.Write("inputs", string.Join('\n', Enumerable.Range(1, 500)) + "\n");
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Task<int> run;
-        using (new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) // released even when a wait fails, so the run ends
-        {
-            run = Task.Run(() => YardCli.RunAsync(["run", "-j", "500", "-a", inputs, "--shell",
-                $"touch {started}/{{}} && flock -s {lockPath} true && touch {done}/{{}}"], output, error));
-            await Signal.Until(() => Directory.EnumerateFiles(started).Count() == 500, TimeSpan.FromMinutes(2), "all 500 jobs to start");
-            Assert.Empty(Directory.EnumerateFiles(done));
-        }
-        Assert.Equal(0, await run.Within(TimeSpan.FromMinutes(2)));
-        Assert.Equal(500, Directory.EnumerateFiles(done).Count());
-        Assert.Equal("", error.ToString());
     }
 
     [Fact]
