@@ -1,18 +1,17 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
 
 namespace Switchyard.Cli.Run;
 
 /// <summary>
-/// Runs one job as a real process: argv through <see cref="ProcessStartInfo.ArgumentList"/> (no shell),
-/// stdin closed, stdout and stderr captured apart. Retries failed attempts; on a timeout or a halt the
-/// job's process group gets TERM, then KILL after the grace period, so grandchildren die too.
+/// Runs one job as a real process through <see cref="Spawner"/>: argv (no shell), stdin /dev/null, stdout and stderr
+/// captured apart, each attempt synchronously on the calling thread (one of the run lane's). Retries failed attempts; on a
+/// timeout or a halt the job's process group gets TERM, then KILL after the grace period, so grandchildren die too.
 /// </summary>
-internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, OutputSink stderr, StartGate gate, TimeProvider time)
+internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, OutputSink stderr, StartGate gate, TimeProvider time) : IDisposable
 {
-    // setsid costs one extra exec per job; only jobs that may have to be killed pay for it.
-    private readonly bool _ownGroup = ProcessGroup.Setsid is not null && (settings.Timeout is not null || settings.Halt.Now);
+    private readonly Spawner _spawner = new();
+
+    public void Dispose() => _spawner.Dispose();
 
     /// <summary>Runs <paramref name="job"/>; null when a halt came before its first attempt could start.</summary>
     public async ValueTask<JobResult?> RunAsync(Job job, CancellationToken haltToken)
@@ -36,116 +35,96 @@ internal sealed class JobExecutor(RunSettings settings, OutputSink stdout, Outpu
             result.Attempts = attempt;
             result.Signal = 0;
             result.TimedOut = false;
-            await RunAttemptAsync(result, time.GetTimestamp(), haltToken).ConfigureAwait(false);
+            RunAttempt(result, time.GetTimestamp(), haltToken);
             if (!result.Failed || attempt > settings.Retries || haltToken.IsCancellationRequested) return result;
         }
     }
 
-    private async Task RunAttemptAsync(JobResult result, long started, CancellationToken haltToken)
+    // Blocks the calling thread (one of the run lane's) in poll and waitpid until the attempt ends.
+    private void RunAttempt(JobResult result, long started, CancellationToken haltToken)
     {
-        var job = result.Job;
         var grouped = !settings.LineBuffer;
         var outBuffer = grouped ? new SpillBuffer(settings.MemoryBufferBytes) : null;
         var errBuffer = grouped ? new SpillBuffer(settings.MemoryBufferBytes) : null;
         result.Stdout = outBuffer;
         result.Stderr = errBuffer;
-
-        using var process = new Process { StartInfo = StartInfo(job.Argv) };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception e)
-        {
-            // The command could not be started (not found, not executable): report it like a shell does.
-            result.ExitCode = 127;
-            var message = Encoding.UTF8.GetBytes($"yard run: {job.Argv[0]}: {e.Message}\n");
-            if (errBuffer is not null) await errBuffer.FillAsync(new MemoryStream(message), CancellationToken.None).ConfigureAwait(false);
-            else lock (stderr.Gate) stderr.Write(message, settings.Tag ? job.Tag : null);
-            result.Runtime = time.GetElapsedTime(started);
-            return;
-        }
-        process.StandardInput.Close();
-
-        var tag = settings.Tag ? job.Tag : null;
-        var readOut = grouped ? outBuffer!.FillAsync(process.StandardOutput.BaseStream, CancellationToken.None)
-            : PassLinesAsync(process.StandardOutput.BaseStream, stdout, tag);
-        var readErr = grouped ? errBuffer!.FillAsync(process.StandardError.BaseStream, CancellationToken.None)
-            : PassLinesAsync(process.StandardError.BaseStream, stderr, tag);
-        var done = Task.WhenAll(process.WaitForExitAsync(CancellationToken.None), readOut, readErr);
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(haltToken);
-        if (settings.Timeout is { } timeout) deadline.CancelAfter(timeout);
-        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (deadline.Token.Register(() => cancelled.TrySetResult()))
-        {
-            if (await Task.WhenAny(done, cancelled.Task).ConfigureAwait(false) != done)
-            {
-                result.TimedOut = !haltToken.IsCancellationRequested;
-                result.Signal = await KillAsync(process, done).ConfigureAwait(false);
-            }
-        }
-        await done.ConfigureAwait(false);
-        result.ExitCode = process.ExitCode;
+        var tag = settings.Tag ? result.Job.Tag : null;
+        IOutputTarget outTarget = outBuffer ?? (IOutputTarget)new LinePassThrough(stdout, tag);
+        IOutputTarget errTarget = errBuffer ?? (IOutputTarget)new LinePassThrough(stderr, tag);
+        Execute(result, outTarget, errTarget, haltToken);
         result.Runtime = time.GetElapsedTime(started);
         result.StdoutBytes = outBuffer?.Length ?? 0;
     }
 
-    // TERM to the group; KILL after the grace period to whatever is left (the leader and any grandchild
-    // still holding the output pipes). Returns the last signal sent.
-    private async Task<int> KillAsync(Process process, Task done)
+    // Spawn, read both pipes to their end, wait for the exit, all blocking.
+    private void Execute(JobResult result, IOutputTarget outTarget, IOutputTarget errTarget, CancellationToken haltToken)
     {
-        ProcessGroup.Signal(process.Id, ProcessGroup.SigTerm, _ownGroup);
-        using var grace = new CancellationTokenSource(settings.KillGrace, time);
+        var job = result.Job;
+        SpawnedProcess process;
         try
         {
-            await done.WaitAsync(grace.Token).ConfigureAwait(false);
-            return ProcessGroup.SigTerm;
+            process = _spawner.Start(job.Argv);
         }
-        catch (OperationCanceledException)
+        catch (SpawnException e)
         {
-            ProcessGroup.Signal(process.Id, ProcessGroup.SigKill, _ownGroup);
-            if (!_ownGroup) process.Kill(entireProcessTree: true);
-            return ProcessGroup.SigKill;
+            // The command could not be started (not found, not executable): report it like a shell does.
+            result.ExitCode = 127;
+            var message = Encoding.UTF8.GetBytes($"yard run: {e.Message}\n");
+            if (result.Stderr is { } errBuffer) errBuffer.Append(message);
+            else lock (stderr.Gate) stderr.Write(message, settings.Tag ? job.Tag : null);
+            return;
         }
-    }
-
-    private ProcessStartInfo StartInfo(string[] argv)
-    {
-        var info = new ProcessStartInfo
+        using (process)
         {
-            FileName = _ownGroup ? ProcessGroup.Setsid! : argv[0],
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (_ownGroup) info.ArgumentList.Add(argv[0]);
-        for (var i = 1; i < argv.Length; i++) info.ArgumentList.Add(argv[i]);
-        return info;
-    }
-
-    // --line-buffer: whole lines go out as they arrive; a last line without a newline goes out at the end.
-    private static async Task PassLinesAsync(Stream source, OutputSink sink, string? tag)
-    {
-        var buffer = new byte[16 * 1024];
-        var pending = 0;
-        int n;
-        while ((n = await source.ReadAsync(buffer.AsMemory(pending)).ConfigureAwait(false)) > 0)
-        {
-            pending += n;
-            var last = buffer.AsSpan(0, pending).LastIndexOf((byte)'\n');
-            if (last < 0 && pending < buffer.Length) continue;
-            var cut = last < 0 ? pending : last + 1; // a line longer than the buffer goes out in pieces
-            lock (sink.Gate) sink.Write(buffer.AsSpan(0, cut), tag);
-            Array.Copy(buffer, cut, buffer, 0, pending - cut);
-            pending -= cut;
-        }
-        if (pending > 0)
-            lock (sink.Gate)
+            var stopper = new Stopper(process, settings.KillGrace, time);
+            using (haltToken.UnsafeRegister(static s => ((Stopper)s!).Stop(timedOut: false), stopper))
+            using (settings.Timeout is { } timeout ? time.CreateTimer(static s => ((Stopper)s!).Stop(timedOut: true), stopper, timeout, Timeout.InfiniteTimeSpan) : null)
             {
-                sink.Write(buffer.AsSpan(0, pending), tag);
-                sink.Write("\n"u8, null);
+                process.ReadToEnd(outTarget, errTarget);
+                result.ExitCode = process.WaitForExit();
             }
+            stopper.Dispose();
+            result.Signal = stopper.Signal;
+            result.TimedOut = stopper.TimedOut;
+        }
+    }
+
+    // A timeout or a halt: TERM to the group, then KILL after the grace period to whatever is left (the leader and
+    // any grandchild still holding the output pipes). The slot thread just sees the pipes end and the exit.
+    private sealed class Stopper(SpawnedProcess process, TimeSpan grace, TimeProvider time) : IDisposable
+    {
+        private readonly Lock _lock = new();
+        private ITimer? _kill;
+        private bool _done;
+
+        public int Signal { get; private set; }
+
+        public bool TimedOut { get; private set; }
+
+        public void Stop(bool timedOut)
+        {
+            lock (_lock)
+            {
+                if (_done || Signal != 0 || !process.TrySignal(ProcessGroup.SigTerm)) return;
+                Signal = ProcessGroup.SigTerm;
+                TimedOut = timedOut;
+                _kill = time.CreateTimer(static s => ((Stopper)s!).Kill(), this, grace, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        private void Kill()
+        {
+            lock (_lock)
+                if (!_done && process.TrySignal(ProcessGroup.SigKill)) Signal = ProcessGroup.SigKill;
+        }
+
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                _done = true;
+                _kill?.Dispose();
+            }
+        }
     }
 }

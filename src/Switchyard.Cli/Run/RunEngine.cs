@@ -1,8 +1,8 @@
 namespace Switchyard.Cli.Run;
 
 /// <summary>
-/// Runs the jobs on an Io lane with MaxConcurrency = -j (each job mostly waits on its process) through
-/// <c>lane.Stream</c>: in input order for --keep-order, as completed otherwise. The stream's consumer is
+/// Runs the jobs on a Cpu lane of -j dedicated threads, each blocking on its job's process (xargs's model), through
+/// <c>lane.Stream</c> with one job per chunk: in input order for --keep-order, as completed otherwise. The stream's consumer is
 /// the only writer of grouped output and of the joblog, so a job's output is written whole.
 /// </summary>
 internal sealed class RunEngine(RunSettings settings, TextReader stdin, OutputSink stdout, OutputSink stderr, TimeProvider time)
@@ -36,7 +36,7 @@ internal sealed class RunEngine(RunSettings settings, TextReader stdin, OutputSi
         using var halt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stopping = 0; // set once: no new job starts
         using var gate = new StartGate(settings.Delay, time);
-        var executor = new JobExecutor(settings, stdout, stderr, gate, time);
+        using var executor = new JobExecutor(settings, stdout, stderr, gate, time);
         long skipped = 0;
 
         async ValueTask<JobResult> Body(Job job, CancellationToken token)
@@ -55,10 +55,15 @@ internal sealed class RunEngine(RunSettings settings, TextReader stdin, OutputSi
             return result;
         }
 
-        await using var lane = Lane.Io(new IoLaneOptions { Name = "run", MaxConcurrency = settings.Jobs });
+        // A Cpu lane's -j dedicated threads run the attempts synchronously (JobExecutor): a worker that finishes a job
+        // takes the next one queued in the window itself, without a wake-up through the thread pool. -j running jobs
+        // need -j blocked threads, but the lane starts them only as queued jobs find none free (WorkerThreads), so
+        // -j 1000 over ten inputs starts about ten (eagerly, 1,000 threads cost 0.25 s idle and 2.5 s on a loaded
+        // 2-core machine). A thread blocked in poll or waitpid costs ~30 KB resident, little beside the job's own process.
+        await using var lane = Lane.Cpu(new CpuLaneOptions { Name = "run", Workers = settings.Jobs });
         var jobs = source.ReadAsync(seq => !done.Contains(seq), () => Volatile.Read(ref stopping) == 1 || cancellationToken.IsCancellationRequested,
             CancellationToken.None);
-        var options = new MapOptions { Order = settings.KeepOrder ? MapOrder.Input : MapOrder.Completion };
+        var options = new MapOptions { Order = settings.KeepOrder ? MapOrder.Input : MapOrder.Completion, ChunkSize = 1 };
         try
         {
             await foreach (var result in lane.Stream(jobs, Body, options, CancellationToken.None).ConfigureAwait(false))

@@ -8,11 +8,20 @@ namespace Switchyard.Threading;
 /// queue behind a <see cref="SynchronizationContext"/>. Dedicated threads keep CPU-bound work off the
 /// thread pool, so a full Cpu lane never starves async continuations elsewhere.
 /// Written by hand: the BCL has no dedicated-thread scheduler, and no maintained package offers one.
+/// Only the first thread starts up front; the others start when an item is queued and none is free, up to the
+/// count, so a lane sized for many blocking items (<c>yard run -j 1000</c>) costs threads only as items need them.
 /// </summary>
 internal sealed class WorkerThreads : TaskScheduler, IDisposable
 {
     private readonly BlockingCollection<object> _queue = new(new ConcurrentQueue<object>());
-    private readonly Thread[] _threads;
+    private readonly Thread[] _threads; // the first _started are running
+    private readonly Lock _starting = new();
+    private readonly string _name;
+    private int _started;
+    private bool _disposed;
+
+    // Threads that will take an item and that no queued item has claimed yet; negative when items wait for a busy thread.
+    private int _free;
     private readonly SynchronizationContext? _context;
     private readonly long _slowTicks;
     private readonly Action<object, TimeSpan>? _onSlow;
@@ -28,26 +37,52 @@ internal sealed class WorkerThreads : TaskScheduler, IDisposable
         _context = context;
         _slowTicks = slowTicks;
         _onSlow = slowTicks > 0 ? onSlow : null;
+        _name = name;
         _threads = new Thread[count];
-        for (var i = 0; i < count; i++)
-        {
-            _threads[i] = new Thread(Work) { IsBackground = true, Name = count == 1 ? name : $"{name}-{i}" };
-            _threads[i].Start();
-        }
+        _free = 1;
+        lock (_starting) StartThread();
     }
 
-    /// <summary>The threads' managed ids, for tests that check where code ran.</summary>
-    public IReadOnlyList<int> ThreadIds => _threads.Select(t => t.ManagedThreadId).ToArray();
+    /// <summary>The managed ids of the threads started so far, for tests that check where code ran.</summary>
+    public IReadOnlyList<int> ThreadIds
+    {
+        get
+        {
+            lock (_starting) return _threads.Take(_started).Select(t => t.ManagedThreadId).ToArray();
+        }
+    }
 
     public override int MaximumConcurrencyLevel => _threads.Length;
 
     /// <summary>True when the calling thread is one of these threads.</summary>
-    public bool IsCurrent => Array.IndexOf(_threads, Thread.CurrentThread) >= 0;
+    public bool IsCurrent => Array.IndexOf(_threads, Thread.CurrentThread) >= 0; // unstarted slots are null
 
     /// <summary>Queues a callback (used by a synchronization context's <c>Post</c>).</summary>
-    public void Post(SendOrPostCallback callback, object? state) => _queue.Add(new Posted(callback, state));
+    public void Post(SendOrPostCallback callback, object? state) => Enqueue(new Posted(callback, state));
 
-    protected override void QueueTask(Task task) => _queue.Add(task);
+    protected override void QueueTask(Task task) => Enqueue(task);
+
+    // Every queued item claims a free thread; when none is left, another starts (while fewer than the count run).
+    // A thread frees itself again after each item, so every queued item has a thread that will take it.
+    private void Enqueue(object item)
+    {
+        _queue.Add(item);
+        if (Interlocked.Decrement(ref _free) >= 0) return;
+        lock (_starting)
+        {
+            if (_disposed || _started == _threads.Length) return; // a running thread takes it when it is done
+            StartThread();
+            Interlocked.Increment(ref _free); // the new thread's first take is this item's
+        }
+    }
+
+    private void StartThread()
+    {
+        var i = _started;
+        _threads[i] = new Thread(Work) { IsBackground = true, Name = _threads.Length == 1 ? _name : $"{_name}-{i}" };
+        _threads[i].Start();
+        _started = i + 1;
+    }
 
     // Inline only on our own threads: a worker that waits on a task it queued would otherwise deadlock.
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
@@ -65,6 +100,7 @@ internal sealed class WorkerThreads : TaskScheduler, IDisposable
             else ((Posted)item).Run();
             if (_onSlow is not null && Stopwatch.GetTimestamp() - begun >= _slowTicks)
                 _onSlow(item is Task t ? t.AsyncState ?? t : ((Posted)item).State ?? ((Posted)item).Callback, Stopwatch.GetElapsedTime(begun));
+            Interlocked.Increment(ref _free);
         }
     }
 
@@ -72,8 +108,22 @@ internal sealed class WorkerThreads : TaskScheduler, IDisposable
     public void Dispose()
     {
         _queue.CompleteAdding();
-        foreach (var thread in _threads)
+        // Threads may still start while the queue drains (an Enqueue that added before CompleteAdding): join until
+        // none is left unjoined, then let no more start.
+        for (var joined = 0; ; joined++)
+        {
+            Thread thread;
+            lock (_starting)
+            {
+                if (joined == _started)
+                {
+                    _disposed = true;
+                    break;
+                }
+                thread = _threads[joined];
+            }
             if (thread != Thread.CurrentThread) thread.Join();
+        }
         _queue.Dispose();
     }
 

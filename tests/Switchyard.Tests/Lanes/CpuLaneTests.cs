@@ -21,6 +21,22 @@ public class CpuLaneTests
     }
 
     [Fact]
+    public async Task Threads_start_only_when_queued_items_find_none_free()
+    {
+        await using var lane = (CpuLane)Lane.Cpu(new CpuLaneOptions { Workers = 64 });
+        // One item at a time needs one thread; a second may start when the next item is queued between the first
+        // thread completing an item and freeing itself again.
+        for (var i = 0; i < 10; i++) await lane.RunAsync(_ => i).Within();
+        Assert.InRange(lane.Threads.ThreadIds.Count, 1, 2);
+
+        // Three blocked at once need three threads, and get them.
+        using var barrier = new Barrier(3);
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => lane.RunAsync(_ => barrier.SignalAndWait(Signal.Patience)))).Within(), Assert.True);
+        Assert.InRange(lane.Threads.ThreadIds.Count, 3, 4);
+        Assert.Equal(64, lane.Parallelism);
+    }
+
+    [Fact]
     public async Task A_saturated_cpu_lane_does_not_starve_the_io_lane()
     {
         var workers = Environment.ProcessorCount * 2;

@@ -111,9 +111,10 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task A_missing_command_fails_its_job_with_a_message()
     {
-        var (code, _, error) = await RunFixture.RunAsync("no-such-command-yard", ":::", "a");
+        var (code, _, error) = await RunFixture.RunAsync("--joblog", _f.PathOf("log"), "no-such-command-yard", ":::", "a");
         Assert.Equal(1, code);
-        Assert.Contains("no-such-command-yard", error, StringComparison.Ordinal);
+        Assert.Equal("yard run: no-such-command-yard: command not found\n", error);
+        Assert.Equal("127", File.ReadAllLines(_f.PathOf("log"))[1].Split('\t')[6]); // a shell's code for it
     }
 
     [Fact]
