@@ -25,6 +25,7 @@ internal sealed unsafe partial class Spawner : IDisposable
 
     private readonly byte** _envp;
     private readonly int _envCount;
+    private readonly void* _attr; // the same for every job, so made once: posix_spawn only reads it
     private readonly Dictionary<string, string?> _resolved = new(StringComparer.Ordinal);
 
     public Spawner()
@@ -33,6 +34,22 @@ internal sealed unsafe partial class Spawner : IDisposable
         var env = Environment.GetEnvironmentVariables();
         _envp = (byte**)NativeMemory.AllocZeroed((nuint)(env.Count + 1), (nuint)sizeof(byte*));
         foreach (DictionaryEntry e in env) _envp[_envCount++] = (byte*)Marshal.StringToCoTaskMemUTF8($"{e.Key}={e.Value}");
+
+        _attr = NativeMemory.AllocZeroed(OpaqueSize);
+        var sigset = NativeMemory.AllocZeroed(OpaqueSize);
+        try
+        {
+            Check(PosixSpawnattrInit(_attr), "posix_spawnattr_init");
+            Check(PosixSpawnattrSetflags(_attr, (short)(PosixSpawnSetSid | PosixSpawnSetSigDef | PosixSpawnSetSigMask)), "posix_spawnattr_setflags");
+            Check(SigFillSet(sigset), "sigfillset");
+            Check(PosixSpawnattrSetsigdefault(_attr, sigset), "posix_spawnattr_setsigdefault"); // copies the set
+            Check(SigEmptySet(sigset), "sigemptyset");
+            Check(PosixSpawnattrSetsigmask(_attr, sigset), "posix_spawnattr_setsigmask");
+        }
+        finally
+        {
+            NativeMemory.Free(sigset);
+        }
     }
 
     /// <summary>Starts <paramref name="argv"/>; a command that cannot be started throws <see cref="SpawnException"/>.</summary>
@@ -50,9 +67,7 @@ internal sealed unsafe partial class Spawner : IDisposable
             throw new IOException($"pipe2 failed: {Marshal.GetLastPInvokeErrorMessage()}");
         }
 
-        var attr = NativeMemory.AllocZeroed(OpaqueSize);
         var actions = NativeMemory.AllocZeroed(OpaqueSize);
-        var sigset = NativeMemory.AllocZeroed(OpaqueSize);
         var cPath = (byte*)Marshal.StringToCoTaskMemUTF8(path);
         var cArgv = (byte**)NativeMemory.AllocZeroed((nuint)(argv.Count + 1), (nuint)sizeof(byte*));
         int pid;
@@ -60,25 +75,18 @@ internal sealed unsafe partial class Spawner : IDisposable
         try
         {
             for (var i = 0; i < argv.Count; i++) cArgv[i] = (byte*)Marshal.StringToCoTaskMemUTF8(argv[i]);
-            Check(PosixSpawnattrInit(attr), "posix_spawnattr_init");
             Check(PosixSpawnFileActionsInit(actions), "posix_spawn_file_actions_init");
             try
             {
-                Check(PosixSpawnattrSetflags(attr, (short)(PosixSpawnSetSid | PosixSpawnSetSigDef | PosixSpawnSetSigMask)), "posix_spawnattr_setflags");
-                Check(SigFillSet(sigset), "sigfillset");
-                Check(PosixSpawnattrSetsigdefault(attr, sigset), "posix_spawnattr_setsigdefault");
-                Check(SigEmptySet(sigset), "sigemptyset");
-                Check(PosixSpawnattrSetsigmask(attr, sigset), "posix_spawnattr_setsigmask");
                 fixed (byte* devNull = "/dev/null"u8)
                     Check(PosixSpawnFileActionsAddopen(actions, 0, devNull, 0 /* O_RDONLY */, 0), "posix_spawn_file_actions_addopen");
                 Check(PosixSpawnFileActionsAdddup2(actions, outPipe[1], 1), "posix_spawn_file_actions_adddup2");
                 Check(PosixSpawnFileActionsAdddup2(actions, errPipe[1], 2), "posix_spawn_file_actions_adddup2");
-                error = PosixSpawn(&pid, cPath, actions, attr, cArgv, _envp);
+                error = PosixSpawn(&pid, cPath, actions, _attr, cArgv, _envp);
             }
             finally
             {
                 _ = PosixSpawnFileActionsDestroy(actions);
-                _ = PosixSpawnattrDestroy(attr);
             }
         }
         finally
@@ -86,9 +94,7 @@ internal sealed unsafe partial class Spawner : IDisposable
             for (var i = 0; i < argv.Count; i++) Marshal.FreeCoTaskMem((nint)cArgv[i]);
             NativeMemory.Free(cArgv);
             Marshal.FreeCoTaskMem((nint)cPath);
-            NativeMemory.Free(sigset);
             NativeMemory.Free(actions);
-            NativeMemory.Free(attr);
             Close(outPipe[1]);
             Close(errPipe[1]);
         }
@@ -135,6 +141,8 @@ internal sealed unsafe partial class Spawner : IDisposable
 
     public void Dispose()
     {
+        _ = PosixSpawnattrDestroy(_attr);
+        NativeMemory.Free(_attr);
         for (var i = 0; i < _envCount; i++) Marshal.FreeCoTaskMem((nint)_envp[i]);
         NativeMemory.Free(_envp);
     }
