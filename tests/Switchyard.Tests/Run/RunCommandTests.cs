@@ -22,10 +22,10 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Keep_order_prints_in_input_order_even_when_a_later_job_finishes_first()
     {
-        // Job 1 cannot finish before job 3 has started and written its marker.
-        var marker = _f.PathOf("m3");
+        // Job 1 cannot finish before job 3 has started: they meet at a named pipe, and job 3 prints first.
+        var meet = _f.Fifo("meet");
         var (code, output, _) = await RunFixture.RunAsync("-j", "3", "-k", "--shell",
-            $"if [ {{}} = 1 ]; then while [ ! -e {marker} ]; do sleep 0.01; done; fi; [ {{}} = 3 ] && touch {marker}; echo job{{}}",
+            $"if [ {{}} = 1 ]; then read x < {meet}; fi; echo job{{}}; if [ {{}} = 3 ]; then echo go > {meet}; fi",
             ":::", "1", "2", "3", "4", "5");
         Assert.Equal(0, code);
         Assert.Equal(["job1", "job2", "job3", "job4", "job5"], Lines(output));
@@ -175,9 +175,10 @@ public sealed class RunCommandTests : IDisposable
     public async Task Halt_now_kills_running_jobs()
     {
         var pids = _f.PathOf("pids");
-        // Job "slow" blocks until killed; job "f" fails once "slow" is running.
+        // Job "slow" blocks until killed; job "f" fails once "slow" is running (they meet at a named pipe).
+        var meet = _f.Fifo("meet");
         var (code, _, _) = await RunFixture.RunAsync("-j", "2", "--halt", "now,fail=1", "--kill-grace", "0.5", "--shell",
-            $"if [ {{}} = slow ]; then sleep 600 & echo $! > {pids}; wait; else while [ ! -s {pids} ]; do sleep 0.01; done; false; fi",
+            $"if [ {{}} = slow ]; then sleep 600 & echo $! > {pids}; echo go > {meet}; wait; else read x < {meet}; false; fi",
             ":::", "slow", "f", "never1", "never2");
         Assert.Equal(2, code); // f failed, slow was killed
         var sleeper = int.Parse(File.ReadAllText(pids).Trim(), System.Globalization.CultureInfo.InvariantCulture);

@@ -17,6 +17,17 @@ internal sealed class RunFixture : IDisposable
         return PathOf(name);
     }
 
+    /// <summary>
+    /// A named pipe for two jobs to meet at: a job that opens it waits until the other end is opened too, so one job
+    /// can wait for another without polling. Made with coreutils' mkfifo (.NET has no API for it).
+    /// </summary>
+    public string Fifo(string name)
+    {
+        using var mkfifo = Process.Start("mkfifo", [PathOf(name)]);
+        if (!mkfifo.WaitForExit(Signal.Patience) || mkfifo.ExitCode != 0) throw new InvalidOperationException($"mkfifo {PathOf(name)} failed");
+        return PathOf(name);
+    }
+
     public static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();

@@ -78,20 +78,21 @@ public sealed class RunQueueTests : IDisposable
         var db = _f.PathOf("q.db");
         var started = Directory.CreateDirectory(_f.PathOf("started")).FullName;
         var done = Directory.CreateDirectory(_f.PathOf("done")).FullName;
-        var go = _f.PathOf("go");
-        // Every job marks that it started, then waits for `go`, so the first run is surely mid-run when it is killed.
+        var lockPath = _f.Write("lock", "");
+        // Every job marks that it started, then blocks on a lock the test holds (FileShare.None is flock(2) on Linux),
+        // so the first run is surely mid-run when it is killed.
         string[] args = ["--queue", "--db", db, "-j", "2", "--shell",
-            $"touch {started}/{{}}; while [ ! -e {go} ]; do sleep 0.05; done; touch {done}/{{}}", ":::", .. Numbers(20)];
+            $"touch {started}/{{}}; flock -s {lockPath} true; touch {done}/{{}}", ":::", .. Numbers(20)];
 
+        using (var held = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
         using (var first = _f.Start(args))
         {
             first.StandardInput.Close();
             await Signal.Until(() => Directory.GetFiles(started).Length == 2, what: "two jobs to start");
             first.Kill(); // SIGKILL: no cleanup; its two running jobs keep their leases until they lapse
             await first.WaitForExitAsync().Within();
+            Assert.Empty(Directory.GetFiles(done));
         }
-        Assert.Empty(Directory.GetFiles(done));
-        File.WriteAllText(go, "");
 
         var (code, _, error) = await _f.RunProcessAsync("", args);
 
