@@ -10,6 +10,11 @@ internal static class Sampler
 {
     /// <summary>The median wall time, in seconds, of each of <paramref name="contenders"/> (same order).</summary>
     public static async Task<double[]> MedianSecondsAsync(int rounds, IReadOnlyList<Func<Task>> contenders,
+        CancellationToken cancellationToken) =>
+        (await SecondsAsync(rounds, contenders, cancellationToken).ConfigureAwait(false)).Select(Median).ToArray();
+
+    /// <summary>Every round's wall time, in seconds: one array of <paramref name="rounds"/> per contender (same order).</summary>
+    public static async Task<double[][]> SecondsAsync(int rounds, IReadOnlyList<Func<Task>> contenders,
         CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
@@ -25,7 +30,18 @@ internal static class Sampler
                 samples[i][round] = await TimeAsync(contenders[i]).ConfigureAwait(false);
             }
         }
-        return samples.Select(Median).ToArray();
+        return samples;
+    }
+
+    /// <summary>
+    /// The median over rounds of <paramref name="numerator"/>[r] / <paramref name="denominator"/>[r]: a paired
+    /// comparison. Where the machine's second core comes and goes (a VM), the two contenders of one round share the
+    /// same conditions, while the median of each one's own samples can fall on either side of that noise.
+    /// </summary>
+    public static double PairedMedianRatio(double[] numerator, double[] denominator)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(numerator.Length, denominator.Length);
+        return Median(numerator.Select((n, r) => n / denominator[r]).ToArray());
     }
 
     public static double Median(double[] values)
