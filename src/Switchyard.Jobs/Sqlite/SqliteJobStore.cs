@@ -189,11 +189,13 @@ public sealed class SqliteJobStore : IJobStore
     {
         ArgumentNullException.ThrowIfNull(completions);
         if (completions.Count == 0) return Task.FromResult(0);
+        // Built before the write: the one writer thread should run SQL, not serialize JSON.
+        var succeeded = SucceededItems(completions);
         return _writer.WriteAsync(scope =>
         {
             var now = Now;
             // Successes, the bulk of any batch, go in one statement; the rest row by row.
-            var applied = CompleteSucceeded(scope, completions, now);
+            var applied = succeeded is null ? 0 : CompleteSucceeded(scope, succeeded, now);
             foreach (var c in completions)
             {
                 if (c.Kind == CompletionKind.Succeeded) continue;
@@ -224,7 +226,8 @@ public sealed class SqliteJobStore : IJobStore
         }, cancellationToken);
     }
 
-    private static int CompleteSucceeded(WriteScope scope, IReadOnlyList<JobCompletion> completions, long now)
+    /// <summary>The successes of <paramref name="completions"/> as a JSON array of {i: id, o: owner, r: result}; null when none.</summary>
+    private static string? SucceededItems(IReadOnlyList<JobCompletion> completions)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         var count = 0;
@@ -243,13 +246,17 @@ public sealed class SqliteJobStore : IJobStore
             }
             json.WriteEndArray();
         }
-        if (count == 0) return 0;
+        return count == 0 ? null : Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static int CompleteSucceeded(WriteScope scope, string items, long now)
+    {
         // "+jobs.state" keeps the planner off the state index: the ids drive the join, one primary-key lookup each.
         var command = scope.Command(
             "UPDATE jobs SET state = 'succeeded', finished_at = $now, result = json_extract(c.value, '$.r'), progress_percent = 100, " +
             "lease_owner = NULL, lease_expires_at = NULL, change_seq = next_change() FROM json_each($items) AS c " +
             "WHERE jobs.id = json_extract(c.value, '$.i') AND jobs.lease_owner = json_extract(c.value, '$.o') AND +jobs.state = 'running'");
-        command.Parameters.Add("$now", now).Add("$items", Encoding.UTF8.GetString(buffer.WrittenSpan));
+        command.Parameters.Add("$now", now).Add("$items", items);
         return command.ExecuteNonQuery();
     }
 
