@@ -67,6 +67,14 @@ internal static class SqliteMigrations
         );
         CREATE INDEX workers_last_seen ON workers (last_seen_at);
         """,
+        // 3: the state index leaves out the states every job passes through (available, running, succeeded). It cost five
+        // of a job's eighteen index writes (insert, then a delete and an insert at its lease and at its completion), 13% of
+        // the drain's throughput. Lists of those states read the table newest first (they are most of it) or, for running
+        // jobs, the lease index; SqliteJobStore.QueryAsync says which.
+        """
+        DROP INDEX jobs_state;
+        CREATE INDEX jobs_state ON jobs (state, id) WHERE state IN ('scheduled', 'retrying', 'dead', 'cancelled');
+        """,
     ];
 
     public static int Latest => Steps.Length;

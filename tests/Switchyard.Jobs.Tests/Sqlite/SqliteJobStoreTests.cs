@@ -105,6 +105,71 @@ public sealed class SqliteJobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task State_lists_read_the_partial_state_index_the_lease_index_or_the_table_newest_first()
+    {
+        await SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path }).DisposeAsync();
+        string Plan(params JobState[] states) =>
+            PlanOf(_db.Path, SqliteJobStore.QuerySql(new JobQuery { States = states, Before = 1_000 }).Sql);
+
+        // Rare states: their own index, one range per state, no table scan.
+        Assert.Equal("SEARCH jobs USING INDEX jobs_state (state=? AND id<?)", Plan(JobState.Dead));
+        Assert.StartsWith("SEARCH jobs USING INDEX jobs_state (state=? AND id<?)", Plan(JobState.Scheduled, JobState.Retrying), StringComparison.Ordinal);
+        // Running jobs (few: as many as the workers' slots) through the lease index, sorted.
+        Assert.StartsWith("SCAN jobs USING INDEX jobs_leases", Plan(JobState.Running), StringComparison.Ordinal);
+        // The states every job passes through: the table newest first, stopping at the page's end.
+        Assert.Equal("SEARCH jobs USING INTEGER PRIMARY KEY (rowid<?)", Plan(JobState.Succeeded));
+        Assert.Equal("SEARCH jobs USING INTEGER PRIMARY KEY (rowid<?)", Plan(JobState.Available, JobState.Running));
+    }
+
+    [Fact]
+    public async Task Lists_by_state_alone_or_mixed_page_through_exactly_those_jobs_newest_first()
+    {
+        await using var store = SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path });
+        var expected = Enum.GetValues<JobState>().ToDictionary(s => s, _ => new List<long>());
+        for (var round = 0; round < 3; round++) // each state's jobs among the others' ids
+        {
+            foreach (var state in Enum.GetValues<JobState>())
+            {
+                var queue = $"{state}-{round}";
+                var runAt = state == JobState.Scheduled ? DateTimeOffset.UtcNow.AddHours(1) : (DateTimeOffset?)null;
+                var job = Assert.Single(await store.EnqueueAsync([new NewJob("k", queue, "{}", 0, runAt, 3)])).Job;
+                if (state is JobState.Running or JobState.Succeeded or JobState.Dead or JobState.Retrying)
+                    Assert.Single(await store.LeaseAsync(new LeaseRequest("w", [queue], 1, TimeSpan.FromMinutes(5))));
+                JobCompletion? completion = state switch
+                {
+                    JobState.Succeeded => new(job.Id, "w", CompletionKind.Succeeded),
+                    JobState.Dead => new(job.Id, "w", CompletionKind.Dead, Error: new JobError("E", "m", null)),
+                    JobState.Retrying => new(job.Id, "w", CompletionKind.Retry, Error: new JobError("E", "m", null), RetryAt: DateTimeOffset.UtcNow.AddHours(1)),
+                    _ => null,
+                };
+                if (completion is not null) Assert.Equal(1, await store.CompleteAsync([completion]));
+                if (state == JobState.Cancelled) await store.CancelAsync(job.Id);
+                expected[state].Add(job.Id);
+            }
+        }
+
+        JobState[][] lists =
+        [
+            [JobState.Dead], [JobState.Running], [JobState.Succeeded], [JobState.Available], [JobState.Scheduled, JobState.Retrying],
+            [JobState.Dead, JobState.Cancelled, JobState.Dead], [JobState.Available, JobState.Running], [JobState.Succeeded, JobState.Dead],
+        ];
+        foreach (var states in lists)
+        {
+            var seen = new List<long>();
+            long? cursor = null;
+            do
+            {
+                var page = await store.QueryAsync(new JobQuery { States = states, Limit = 2, Before = cursor });
+                Assert.All(page.Jobs, j => Assert.Contains(j.State, states));
+                seen.AddRange(page.Jobs.Select(j => j.Id));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
+            Assert.Equal(states.Distinct().SelectMany(s => expected[s]).OrderDescending(), seen);
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_enqueues_share_commits_and_each_is_acknowledged_with_its_own_job()
     {
         await using var store = SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path });
