@@ -46,11 +46,23 @@ internal sealed class QueueSuite : IBenchSuite
             results.Add(new Measurement(Name, $"End to end, {n:N0} jobs: enqueue in batches, then drain", n / (enqueueSeconds + drainSeconds), "jobs/s",
                 Better.Higher, "raw SQLite: INSERT batches, then lease-100 loop", n / (rawInsertSeconds + rawDrainSeconds), "≥ 0.5"));
 
-            // Celery's protocol: the worker is up, jobs are enqueued while it drains, the clock stops at the last one.
-            var overlapped = await OverlappedAsync(Path.Combine(directory, "overlapped.db"), n, cancellationToken);
-            var celery = await CeleryAsync(context, context.Quick ? 1_000 : 10_000, cancellationToken);
-            results.Add(new Measurement(Name, $"End to end, {n:N0} jobs enqueued while one worker drains", overlapped, "jobs/s", Better.Higher,
-                "Celery + Redis, same protocol (prefork worker, .delay() per task)", celery, "≥ 20"));
+            // Celery's protocol: the worker is up, jobs are enqueued while it drains, the clock stops at the last one. Both
+            // sides run three times, taking turns, and report their medians: on a VM whose second core comes and goes, one
+            // run of each gave anywhere from 13× to 23× (ours 24-40k jobs/s from one minute to the next; in-process repeats
+            // within a quiet minute agree to ±3%).
+            var rounds = context.Quick ? 1 : 3;
+            var ours = new double[rounds];
+            var celeryRuns = new List<double>();
+            for (var round = 0; round < rounds; round++)
+            {
+                ours[round] = await OverlappedAsync(Path.Combine(directory, $"overlapped-{round}.db"), n, cancellationToken);
+                if (await CeleryAsync(context, context.Quick ? 1_000 : 10_000, cancellationToken) is { } rate) celeryRuns.Add(rate);
+            }
+            context.Note($"queue: enqueued while one worker drains, jobs/s per round: Switchyard {string.Join(", ", ours.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))}" +
+                $"; Celery {(celeryRuns.Count == 0 ? "-" : string.Join(", ", celeryRuns.Select(r => r.ToString("N0", CultureInfo.InvariantCulture))))}.");
+            double? celery = celeryRuns.Count == 0 ? null : Sampler.Median([.. celeryRuns]);
+            results.Add(new Measurement(Name, $"End to end, {n:N0} jobs enqueued while one worker drains (median of {rounds})", Sampler.Median(ours), "jobs/s",
+                Better.Higher, "Celery + Redis, same protocol (prefork worker, .delay() per task)", celery, "≥ 20"));
 
             var samples = context.Quick ? 50 : 500;
             var (p50, p99) = await LatencyAsync(Path.Combine(directory, "latency.db"), samples, cancellationToken);
