@@ -68,8 +68,9 @@ internal sealed class CpuSuite : IBenchSuite
         [
             new(Name, $"Cpu lane wall, {BigItems} × sum of squares to {count}", laneWall * 1000, "ms", Better.Lower,
                 "raw Parallel.For", forWall * 1000),
-            new(Name, $"Cpu lane speedup over serial, {BigItems} × sum of squares to {count} (Parallel.For's × paired wall ratio)",
-                forSpeedup * paired, "x", Better.Higher, "Parallel.For speedup over serial", forSpeedup, "≥ 0.95"),
+            // The lane's speedup is Parallel.For's times the paired ratio, so the figure's ratio is the paired one.
+            new(Name, $"Cpu lane speedup over serial, {BigItems} × sum of squares to {count}", forSpeedup * paired, "x",
+                Better.Higher, "Parallel.For speedup over serial", forSpeedup, "≥ 0.95"),
         ];
     }
 
