@@ -73,6 +73,16 @@ internal static partial class ProcFs
             : null;
     }
 
+    /// <summary>
+    /// How often the calling thread gave up its core by itself (it blocked or slept) and how often it was preempted
+    /// (getrusage RUSAGE_THREAD).
+    /// </summary>
+    public static (long Voluntary, long Involuntary)? ThreadSwitches()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        return GetRUsage(RusageThread, out var u) == 0 ? (u.VoluntarySwitches, u.InvoluntarySwitches) : null;
+    }
+
     private static string? Read(string path)
     {
         try { return File.ReadAllText(path); }
@@ -83,6 +93,7 @@ internal static partial class ProcFs
     internal readonly record struct Usage(TimeSpan User, TimeSpan System, long VoluntarySwitches, long InvoluntarySwitches);
 
     private const int RusageChildren = -1;
+    private const int RusageThread = 1;
 
     [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
     private static partial int GetRUsage(int who, out RUsage usage);

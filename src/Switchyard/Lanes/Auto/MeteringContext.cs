@@ -9,9 +9,9 @@ namespace Switchyard.Lanes.Auto;
 /// piece stands in). Awaits with <c>ConfigureAwait(false)</c> escape it.
 /// <para>
 /// What the item could not run for is kept apart from its wall time, since it is neither computing nor waiting on
-/// the item's own I/O: run-queue waits for a core, time a continuation sat queued for a pool thread, and
-/// garbage-collection pauses (a thread suspended for another item's garbage). On a machine busier than its cores
-/// these are most of the wall time of a CPU-bound item.
+/// the item's own I/O: run-queue waits for a core, time a continuation sat queued for a pool thread, garbage-collection
+/// pauses (a thread suspended for another item's garbage), and the whole off-core time of a piece that never blocked by
+/// itself (steal time on a VM). On a machine busier than its cores these are most of the wall time of a CPU-bound item.
 /// </para>
 /// </summary>
 internal sealed class MeteringContext : SynchronizationContext
@@ -64,21 +64,32 @@ internal sealed class MeteringContext : SynchronizationContext
         var previous = Current;
         SetSynchronizationContext(this);
         var before = ProcFs.ThreadSchedStat();
+        var switches = ProcFs.ThreadSwitches();
         var paused = GC.GetTotalPauseDuration();
         var begun = Stopwatch.GetTimestamp();
         try { return piece(); }
         finally
         {
+            var wall = Stopwatch.GetElapsedTime(begun);
+            var pause = GC.GetTotalPauseDuration() - paused;
             if (before is { } b && ProcFs.ThreadSchedStat() is { } a)
             {
-                Interlocked.Add(ref _cpuTicks, (a.OnCpu - b.OnCpu).Ticks);
-                Interlocked.Add(ref _heldTicks, (a.RunQueueWait - b.RunQueueWait).Ticks);
+                var cpu = a.OnCpu - b.OnCpu;
+                Interlocked.Add(ref _cpuTicks, cpu.Ticks);
+                // A piece that never gave up its thread by itself computed all along: whatever part of its wall time it was
+                // off the core, something else held it there. That is more than run-queue waits: on a VM the host may run
+                // another guest on this vCPU (steal time), which schedstat counts as neither CPU nor wait; here a spinning
+                // thread on a quiet machine lost 15-20% of its wall time so, and a busy CI machine once lost 80%.
+                var held = switches is { } s0 && ProcFs.ThreadSwitches() is { } s1 && s1.Voluntary == s0.Voluntary
+                    ? wall - cpu
+                    : a.RunQueueWait - b.RunQueueWait + pause;
+                Interlocked.Add(ref _heldTicks, Math.Max(0, held.Ticks));
             }
             else
             {
-                Interlocked.Add(ref _cpuTicks, Stopwatch.GetElapsedTime(begun).Ticks);
+                Interlocked.Add(ref _cpuTicks, wall.Ticks);
+                Interlocked.Add(ref _heldTicks, pause.Ticks);
             }
-            Interlocked.Add(ref _heldTicks, (GC.GetTotalPauseDuration() - paused).Ticks);
             SetSynchronizationContext(previous);
         }
     }
