@@ -4,6 +4,14 @@ using Switchyard.Testing;
 
 namespace Switchyard.Tests.Lanes;
 
+/// <summary>
+/// Tests that weigh CPU time against wall time. They run alone in this process: another test's collections suspend their
+/// threads for 10-30 ms at a time (seen under the full suite), blocking that a decision must not be judged on.
+/// </summary>
+[CollectionDefinition(nameof(CpuMeasured), DisableParallelization = true)]
+public class CpuMeasured;
+
+[Collection(nameof(CpuMeasured))]
 public class AutoLaneTests
 {
     /// <summary>
