@@ -40,31 +40,6 @@ public class AutoLaneTests
     }
 
     [Fact]
-    public async Task Spinning_items_are_routed_to_the_cpu_lane_while_other_threads_keep_every_core_busy()
-    {
-        // Twice as many spinning threads as cores: the items spend much of their wall time preempted, not computing.
-        using var stop = new CancellationTokenSource();
-        var hogs = Enumerable.Range(0, 2 * Environment.ProcessorCount).Select(_ => new Thread(() =>
-        {
-            long x = 0;
-            while (!stop.IsCancellationRequested) x += x * 31 + 7;
-            GC.KeepAlive(x);
-        }) { IsBackground = true }).ToList();
-        hogs.ForEach(t => t.Start());
-        try
-        {
-            await using var lane = Lane.Auto(new AutoLaneOptions { SampleSize = 8 });
-            await lane.MapAsync(Enumerable.Range(0, 16), i => Spin(10) * 0 + i).Within();
-            Assert.True(lane.Statistics().Route == LaneKind.Cpu, ((AutoLane)lane).Decision);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            hogs.ForEach(t => t.Join());
-        }
-    }
-
-    [Fact]
     public async Task Items_that_block_their_thread_are_routed_to_the_io_lane()
     {
         // Blocking is the work here: a synchronous call that waits (a sleep stands for a blocking read).
