@@ -16,7 +16,7 @@ public sealed class SqliteJobStore : IJobStore
     private const string QueuedStates = "('scheduled', 'available', 'retrying')";
 
     /// <summary>The states the partial index <c>jobs_state</c> holds (migration 3): those a job need not pass through.</summary>
-    private const string RareStates = "('scheduled', 'retrying', 'dead', 'cancelled')";
+    private static readonly JobState[] RareStates = [JobState.Scheduled, JobState.Retrying, JobState.Dead, JobState.Cancelled];
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly SqliteWriter _writer;
@@ -377,9 +377,9 @@ public sealed class SqliteJobStore : IJobStore
         {
             // The names are the enum's own text, so they go into the SQL: a partial index serves a query only when the
             // query repeats the index's condition word for word, which a parameter cannot do.
-            where.Append(" AND state IN (").AppendJoin(", ", states.Distinct().Select(s => $"'{s.ToText()}'")).Append(')');
-            if (states.All(s => s is JobState.Scheduled or JobState.Retrying or JobState.Dead or JobState.Cancelled))
-                where.Append(" AND state IN ").Append(RareStates); // jobs_state
+            where.Append(" AND state IN ").Append(SqlList(states.Distinct()));
+            if (states.All(RareStates.Contains))
+                where.Append(" AND state IN ").Append(SqlList(RareStates)); // jobs_state's condition, as migration 3 wrote it
             else if (states.All(s => s == JobState.Running))
             {
                 // The few running jobs, sorted: without this, the planner reads the whole table newest first.
@@ -400,6 +400,9 @@ public sealed class SqliteJobStore : IJobStore
         parameters.Add(("$limit", query.Limit + 1));
         return ($"SELECT {Columns} FROM {from} {where} ORDER BY id DESC LIMIT $limit", parameters);
     }
+
+    /// <summary>States as an SQL list, <c>('a', 'b')</c>: the enum's own names, never caller text.</summary>
+    private static string SqlList(IEnumerable<JobState> states) => $"({string.Join(", ", states.Select(s => $"'{s.ToText()}'"))})";
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JobCount>> CountAsync(CancellationToken cancellationToken = default) =>

@@ -65,22 +65,20 @@ internal static partial class ProcFs
     }
 
     /// <summary>Resource use of the terminated children this process has waited for, summed (getrusage RUSAGE_CHILDREN).</summary>
-    public static Usage? ChildrenUsage()
-    {
-        if (!OperatingSystem.IsLinux()) return null;
-        return GetRUsage(RusageChildren, out var u) == 0
-            ? new Usage(u.UserTime.ToTimeSpan(), u.SystemTime.ToTimeSpan(), u.VoluntarySwitches, u.InvoluntarySwitches)
-            : null;
-    }
+    public static Usage? ChildrenUsage() => UsageOf(RusageChildren);
 
     /// <summary>
-    /// How often the calling thread gave up its core by itself (it blocked or slept) and how often it was preempted
-    /// (getrusage RUSAGE_THREAD).
+    /// Resource use of the calling thread (getrusage RUSAGE_THREAD): its voluntary switches count how often it gave up
+    /// its core by itself (it blocked or slept), its involuntary ones how often it was preempted.
     /// </summary>
-    public static (long Voluntary, long Involuntary)? ThreadSwitches()
+    public static Usage? ThreadUsage() => UsageOf(RusageThread);
+
+    private static Usage? UsageOf(int who)
     {
         if (!OperatingSystem.IsLinux()) return null;
-        return GetRUsage(RusageThread, out var u) == 0 ? (u.VoluntarySwitches, u.InvoluntarySwitches) : null;
+        return GetRUsage(who, out var u) == 0
+            ? new Usage(u.UserTime.ToTimeSpan(), u.SystemTime.ToTimeSpan(), u.VoluntarySwitches, u.InvoluntarySwitches)
+            : null;
     }
 
     private static string? Read(string path)

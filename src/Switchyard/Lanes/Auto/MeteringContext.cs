@@ -64,7 +64,7 @@ internal sealed class MeteringContext : SynchronizationContext
         var previous = Current;
         SetSynchronizationContext(this);
         var before = ProcFs.ThreadSchedStat();
-        var switches = ProcFs.ThreadSwitches();
+        var voluntary = ProcFs.ThreadUsage()?.VoluntarySwitches;
         var paused = GC.GetTotalPauseDuration();
         var begun = Stopwatch.GetTimestamp();
         try { return piece(); }
@@ -80,7 +80,7 @@ internal sealed class MeteringContext : SynchronizationContext
                 // off the core, something else held it there. That is more than run-queue waits: on a VM the host may run
                 // another guest on this vCPU (steal time), which schedstat counts as neither CPU nor wait; here a spinning
                 // thread on a quiet machine lost 15-20% of its wall time so, and a busy CI machine once lost 80%.
-                var held = switches is { } s0 && ProcFs.ThreadSwitches() is { } s1 && s1.Voluntary == s0.Voluntary
+                var held = voluntary is { } v && ProcFs.ThreadUsage()?.VoluntarySwitches == v
                     ? wall - cpu
                     : a.RunQueueWait - b.RunQueueWait + pause;
                 Interlocked.Add(ref _heldTicks, Math.Max(0, held.Ticks));
