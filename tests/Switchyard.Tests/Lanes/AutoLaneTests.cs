@@ -15,12 +15,14 @@ public class CpuMeasured;
 public class AutoLaneTests
 {
     /// <summary>
-    /// Burns <paramref name="ms"/> ms of this thread's own CPU time (wall time where schedstat is missing), so the
-    /// item computes as much however busy the machine is.
+    /// Burns <paramref name="ms"/> ms of this thread's own CPU time (wall time off Linux), so the item computes as much
+    /// however busy the machine is. The clock is getrusage, which allocates nothing: a clock read from /proc made the
+    /// spinner a garbage source of its own (a gigabyte a second across the samples), and under load its collections'
+    /// lock convoys put CPU-bound samples to sleep for tens of milliseconds (CI measured one at 0.35 utilisation).
     /// </summary>
     internal static long Spin(int ms)
     {
-        static TimeSpan Now() => ProcFs.ThreadSchedStat()?.OnCpu ?? TimeSpan.FromMilliseconds(Environment.TickCount64);
+        static TimeSpan Now() => ProcFs.ThreadUsage() is { } u ? u.User + u.System : TimeSpan.FromMilliseconds(Environment.TickCount64);
         var until = Now() + TimeSpan.FromMilliseconds(ms);
         long x = 0;
         while (Now() < until)
@@ -37,6 +39,31 @@ public class AutoLaneTests
         var stats = lane.Statistics();
         Assert.True(stats.Route == LaneKind.Cpu, ((AutoLane)lane).Decision);
         Assert.InRange(stats.Limit, 1, 2 * Environment.ProcessorCount); // admitted to the Cpu lane, whose workers bound the parallelism
+    }
+
+    [Fact]
+    public async Task Spinning_items_are_routed_to_the_cpu_lane_while_other_threads_keep_every_core_busy()
+    {
+        // Twice as many spinning threads as cores: the items spend most of their wall time preempted, not computing.
+        using var stop = new CancellationTokenSource();
+        var hogs = Enumerable.Range(0, 2 * Environment.ProcessorCount).Select(_ => new Thread(() =>
+        {
+            long x = 0;
+            while (!stop.IsCancellationRequested) x += x * 31 + 7;
+            GC.KeepAlive(x);
+        }) { IsBackground = true }).ToList();
+        hogs.ForEach(t => t.Start());
+        try
+        {
+            await using var lane = Lane.Auto(new AutoLaneOptions { SampleSize = 8 });
+            await lane.MapAsync(Enumerable.Range(0, 16), i => Spin(10) * 0 + i).Within();
+            Assert.True(lane.Statistics().Route == LaneKind.Cpu, ((AutoLane)lane).Decision);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            hogs.ForEach(t => t.Join());
+        }
     }
 
     [Fact]

@@ -13,6 +13,11 @@ namespace Switchyard.Lanes.Auto;
 /// pauses (a thread suspended for another item's garbage), and the whole off-core time of a piece that never blocked by
 /// itself (steal time on a VM). On a machine busier than its cores these are most of the wall time of a CPU-bound item.
 /// </para>
+/// <para>
+/// What it cannot see: a piece that sleeps on a lock whose holder was preempted (the collector's allocation lock, when
+/// several threads allocate fast on a busy machine) looks like a piece that waits. Such work can measure as partly
+/// waiting and be routed to the Io lane, whose limit then adapts to the latency it sees.
+/// </para>
 /// </summary>
 internal sealed class MeteringContext : SynchronizationContext
 {
@@ -80,9 +85,12 @@ internal sealed class MeteringContext : SynchronizationContext
                 // off the core, something else held it there. That is more than run-queue waits: on a VM the host may run
                 // another guest on this vCPU (steal time), which schedstat counts as neither CPU nor wait; here a spinning
                 // thread on a quiet machine lost 15-20% of its wall time so, and a busy CI machine once lost 80%.
+                // Otherwise run-queue waits and pauses are the held part, but never more than the time off the core: the thread
+                // that collects computes through its own pause, and a thread preempted as a pause began waits in both.
+                var offCore = wall - cpu;
                 var held = voluntary is { } v && ProcFs.ThreadUsage()?.VoluntarySwitches == v
-                    ? wall - cpu
-                    : a.RunQueueWait - b.RunQueueWait + pause;
+                    ? offCore
+                    : TimeSpan.FromTicks(Math.Min(offCore.Ticks, (a.RunQueueWait - b.RunQueueWait + pause).Ticks));
                 Interlocked.Add(ref _heldTicks, Math.Max(0, held.Ticks));
             }
             else
