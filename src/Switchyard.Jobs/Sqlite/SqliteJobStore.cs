@@ -131,32 +131,36 @@ public sealed class SqliteJobStore : IJobStore
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.Limit, 1, "LeaseRequest.Limit");
-        var queueFilter = request.Queues.Count switch
-        {
-            0 => "",
-            1 => "AND queue = $queue",
-            _ => "AND queue IN (SELECT value FROM json_each($queues))",
-        };
-        var sql =
+        const string Lease =
             "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $owner, lease_expires_at = $expires, " +
-            "started_at = $now, progress_percent = NULL, progress_message = NULL, change_seq = next_change() " +
-            // INDEXED BY: without ANALYZE statistics the planner prefers the state index and sorts every due job.
-            $"WHERE id IN (SELECT id FROM jobs INDEXED BY {(request.Queues.Count == 0 ? "jobs_due_any_queue" : "jobs_due")} " +
-            $"WHERE state IN {QueuedStates} AND run_at <= $now {queueFilter} " +
-            $"ORDER BY priority DESC, run_at, id LIMIT $limit) RETURNING {LeasedColumns}";
+            "started_at = $now, progress_percent = NULL, progress_message = NULL, change_seq = next_change() ";
+        // One queue: one statement over its run of the due index. INDEXED BY: without ANALYZE statistics the planner
+        // prefers another index and sorts every due job. Several queues, or all: their runs merged (SqliteLeaseCandidates).
+        const string OneQueue =
+            Lease + $"WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_due WHERE queue = $queue AND state IN {QueuedStates} " +
+            $"AND run_at <= $now ORDER BY priority DESC, run_at, id LIMIT $limit) RETURNING {LeasedColumns}";
+        const string Chosen = Lease + $"WHERE id IN (SELECT value FROM json_each($ids)) RETURNING {LeasedColumns}";
         return _writer.WriteAsync<IReadOnlyList<Job>>(scope =>
         {
             var now = Now;
-            var command = scope.Command(sql);
             var expires = now + request.LeaseDuration.Ticks / 10;
-            command.Parameters.Add("$owner", request.Owner).Add("$expires", expires)
-                .Add("$now", now).Add("$limit", request.Limit);
-            if (request.Queues.Count == 1) command.Parameters.Add("$queue", request.Queues[0]);
-            else if (request.Queues.Count > 1) command.Parameters.Add("$queues", JsonArray(request.Queues));
+            SqliteCommand command;
+            if (request.Queues.Count == 1)
+            {
+                command = scope.Command(OneQueue);
+                command.Parameters.Add("$queue", request.Queues[0]).Add("$limit", request.Limit);
+            }
+            else
+            {
+                var ids = SqliteLeaseCandidates.Select(scope, request.Queues, now, request.Limit);
+                if (ids.Count == 0) return [];
+                command = scope.Command(Chosen);
+                command.Parameters.Add("$ids", JsonArray(ids));
+            }
+            command.Parameters.Add("$owner", request.Owner).Add("$expires", expires).Add("$now", now);
             var jobs = ReadLeased(command, request.Owner, now, expires);
             // RETURNING gives no order; callers get the lease order.
-            jobs.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority)
-                : a.RunAt != b.RunAt ? a.RunAt.CompareTo(b.RunAt) : a.Id.CompareTo(b.Id));
+            jobs.Sort(static (a, b) => SqliteLeaseCandidates.Rank.Of(a).CompareTo(SqliteLeaseCandidates.Rank.Of(b)));
             return jobs;
         }, cancellationToken);
     }

@@ -75,6 +75,12 @@ internal static class SqliteMigrations
         DROP INDEX jobs_state;
         CREATE INDEX jobs_state ON jobs (state, id) WHERE state IN ('scheduled', 'retrying', 'dead', 'cancelled');
         """,
+        // 4: one due index, not two. Leases over several queues or all of them merge each queue's run of jobs_due
+        // (SqliteLeaseCandidates) instead of reading a second index ordered across queues, which every job entered at its
+        // enqueue and left at its lease: the pages that dirtied go to the WAL at every commit, 25-38% of the drain's throughput.
+        """
+        DROP INDEX jobs_due_any_queue;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -105,6 +105,17 @@ public sealed class SqliteJobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Leases_read_the_one_due_index_queue_by_queue_without_sorting()
+    {
+        await SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path }).DisposeAsync();
+
+        Assert.Equal("jobs_due", Scalar<string>(_db.Path, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'index' AND sql LIKE '%run_at%'"));
+        Assert.Equal("SCAN jobs USING INDEX jobs_due", PlanOf(_db.Path, SqliteLeaseCandidates.FirstQueue));
+        Assert.Equal("SEARCH jobs USING INDEX jobs_due (queue>?)", PlanOf(_db.Path, SqliteLeaseCandidates.NextQueue));
+        Assert.Equal("SEARCH jobs USING INDEX jobs_due (queue=?)", PlanOf(_db.Path, SqliteLeaseCandidates.DueInQueue));
+    }
+
+    [Fact]
     public async Task State_lists_read_the_partial_state_index_the_lease_index_or_the_table_newest_first()
     {
         await SqliteJobStore.Open(new SqliteJobStoreOptions { Path = _db.Path }).DisposeAsync();

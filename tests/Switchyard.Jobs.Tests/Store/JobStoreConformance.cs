@@ -125,6 +125,31 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         Assert.Equal(2, (await Lease(queue: "")).Count);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("q1,q3,q9,q1")]
+    public async Task Leases_over_several_queues_or_all_take_their_due_jobs_in_one_order_across_queues(string named)
+    {
+        // Five queues; priorities and run-at times interleave across them; q4's jobs are not due yet.
+        var random = new Random(7);
+        var jobs = await Store.EnqueueAsync(Enumerable.Range(0, 120).Select(i => New(queue: $"q{i % 5}", priority: random.Next(3),
+            delay: i % 5 == 4 ? TimeSpan.FromHours(1) : TimeSpan.FromMilliseconds(random.Next(3) * 500))).ToList());
+        Clock.Advance(TimeSpan.FromSeconds(1)); // the jobs delayed by 0 and 500 ms are due, those delayed by 1 s are due just now
+        string[] queues = named.Length == 0 ? [] : named.Split(',');
+        var expected = jobs.Select(r => r.Job).Where(j => j.RunAt <= Now && (queues.Length == 0 || queues.Contains(j.Queue)))
+            .OrderByDescending(j => j.Priority).ThenBy(j => j.RunAt).ThenBy(j => j.Id).Select(j => j.Id).ToList();
+
+        var leased = new List<long>();
+        for (IReadOnlyList<Job> batch; (batch = await Store.LeaseAsync(new LeaseRequest("w", queues, 7, TimeSpan.FromMinutes(1)))).Count > 0;)
+        {
+            Assert.InRange(batch.Count, 1, 7);
+            leased.AddRange(batch.Select(j => j.Id));
+        }
+
+        Assert.Equal(expected, leased);
+        Assert.True(expected.Count > 40, $"{expected.Count} due jobs");
+    }
+
     [Fact]
     public async Task Many_concurrent_leasers_never_get_the_same_job()
     {
@@ -144,7 +169,9 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
             var mine = new List<long>();
             while (true)
             {
-                var batch = await stores[n % stores.Count].LeaseAsync(new LeaseRequest($"w{n}", ["q"], 7, TimeSpan.FromMinutes(1)));
+                // Every way to name the queues: this one, it among others, or none (every queue).
+                IReadOnlyList<string> queues = (n % 3) switch { 0 => ["q"], 1 => ["x", "q"], _ => [] };
+                var batch = await stores[n % stores.Count].LeaseAsync(new LeaseRequest($"w{n}", queues, 7, TimeSpan.FromMinutes(1)));
                 if (batch.Count == 0) return mine;
                 mine.AddRange(batch.Select(j => j.Id));
             }
