@@ -13,7 +13,7 @@ namespace Switchyard.Jobs.Sqlite;
 /// </summary>
 public sealed class SqliteJobStore : IJobStore
 {
-    private const string QueuedStates = "('scheduled', 'available', 'retrying')";
+    internal const string QueuedStates = "('scheduled', 'available', 'retrying')";
 
     /// <summary>The states the partial index <c>jobs_state</c> holds (migration 3): those a job need not pass through.</summary>
     private static readonly JobState[] RareStates = [JobState.Scheduled, JobState.Retrying, JobState.Dead, JobState.Cancelled];

@@ -14,7 +14,7 @@ namespace Switchyard.Jobs.Sqlite;
 /// </summary>
 internal static class SqliteLeaseCandidates
 {
-    private const string Due = "state IN ('scheduled', 'available', 'retrying')";
+    private const string Due = $"state IN {SqliteJobStore.QueuedStates}";
     internal const string FirstQueue = $"SELECT queue FROM jobs INDEXED BY jobs_due WHERE {Due} ORDER BY queue LIMIT 1";
     internal const string NextQueue = $"SELECT queue FROM jobs INDEXED BY jobs_due WHERE {Due} AND queue > $after ORDER BY queue LIMIT 1";
     internal const string DueInQueue =
