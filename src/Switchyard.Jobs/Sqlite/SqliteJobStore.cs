@@ -134,11 +134,10 @@ public sealed class SqliteJobStore : IJobStore
         const string Lease =
             "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $owner, lease_expires_at = $expires, " +
             "started_at = $now, progress_percent = NULL, progress_message = NULL, change_seq = next_change() ";
-        // One queue: one statement over its run of the due index. INDEXED BY: without ANALYZE statistics the planner
-        // prefers another index and sorts every due job. Several queues, or all: their runs merged (SqliteLeaseCandidates).
+        // One queue: one statement over its run of the due index (the same plan as the query alone). Several queues, or
+        // all: their runs merged (SqliteLeaseCandidates).
         const string OneQueue =
-            Lease + $"WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_due WHERE queue = $queue AND state IN {QueuedStates} " +
-            $"AND run_at <= $now ORDER BY priority DESC, run_at, id LIMIT $limit) RETURNING {LeasedColumns}";
+            Lease + $"WHERE id IN (SELECT id FROM ({SqliteLeaseCandidates.DueInQueue})) RETURNING {LeasedColumns}";
         const string Chosen = Lease + $"WHERE id IN (SELECT value FROM json_each($ids)) RETURNING {LeasedColumns}";
         return _writer.WriteAsync<IReadOnlyList<Job>>(scope =>
         {

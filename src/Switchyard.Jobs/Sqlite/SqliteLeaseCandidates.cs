@@ -17,6 +17,7 @@ internal static class SqliteLeaseCandidates
     private const string Due = $"state IN {SqliteJobStore.QueuedStates}";
     internal const string FirstQueue = $"SELECT queue FROM jobs INDEXED BY jobs_due WHERE {Due} ORDER BY queue LIMIT 1";
     internal const string NextQueue = $"SELECT queue FROM jobs INDEXED BY jobs_due WHERE {Due} AND queue > $after ORDER BY queue LIMIT 1";
+    // INDEXED BY: without ANALYZE statistics the planner prefers another index and sorts every due job.
     internal const string DueInQueue =
         $"SELECT priority, run_at, id FROM jobs INDEXED BY jobs_due WHERE queue = $queue AND {Due} AND run_at <= $now " +
         "ORDER BY priority DESC, run_at, id LIMIT $limit";
